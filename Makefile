@@ -1,0 +1,68 @@
+# Creator Hub: `make run` starts the app with demo data; `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements-installed
+
+# Tests use their own PostgreSQL database (Django creates test_<name>) and Redis db number.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/creatorhub
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/13
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/creatorhub_bench
+PYTEST_ARGS ?=
+
+.PHONY: help run test bench lint format check smoke clean
+
+help:
+	@echo "make run    - the app with demo data (web + worker + beat) on SQLite and a local broker"
+	@echo "make test   - the whole test suite (PostgreSQL, Redis, a real worker, Chromium)"
+	@echo "make bench  - benchmarks, printed as JSON"
+	@echo "make lint   - ruff check and format check"
+	@echo "make check  - Django system checks, migrations check, deploy check"
+
+$(STAMP): requirements.txt
+	@if [ ! -x $(PY) ]; then \
+	  python_bin=$$(bash scripts/find-python.sh) || exit 1; \
+	  echo "Creating $(VENV) with $$python_bin"; \
+	  "$$python_bin" -m venv $(VENV) || exit 1; \
+	fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@mkdir -p var
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-1} bash scripts/run.sh
+
+test: $(STAMP)
+	@bash scripts/services.sh
+	@bash scripts/ensure-chromium.sh
+	DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	@bash scripts/services.sh >&2
+	@DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: $(STAMP)
+	DEBUG=1 $(PY) manage.py check
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  ALLOWED_HOSTS=creatorhub.example $(PY) manage.py check --deploy --fail-level WARNING
+
+smoke: $(STAMP)
+	bash scripts/smoke.sh
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache

@@ -1,0 +1,30 @@
+"""Run the benchmarks and print their figures as JSON: `python -m bench [name ...]`."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from bench.harness import bench_database, setup_django
+
+BENCHMARKS = ["library_page"]
+
+
+def main(names: list[str]) -> None:
+    setup_django()
+    import importlib
+
+    from django.db import connection
+
+    results = {"database": connection.vendor}
+    for name in names or BENCHMARKS:
+        if name not in BENCHMARKS:
+            raise SystemExit(f"Unknown benchmark {name!r}; choose from {', '.join(BENCHMARKS)}.")
+        with bench_database():
+            results[name] = importlib.import_module(f"bench.{name}").run()
+        print(json.dumps({name: results[name]}), file=sys.stderr)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

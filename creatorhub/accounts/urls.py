@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from creatorhub.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("accounts/signup/", views.signup, name="signup"),
+    path("@<str:username>/", views.profile, name="profile"),
+    path("@<str:username>/follow/", views.follow, name="follow"),
+]
