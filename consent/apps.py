@@ -6,3 +6,11 @@ from django.apps import AppConfig
 class ConsentConfig(AppConfig):
     name = "consent"
     verbose_name = "Consent"
+
+    def ready(self) -> None:
+        from django.conf import settings
+        from django.db.models.signals import post_save
+
+        from consent.receivers import policy_for_new_user
+
+        post_save.connect(policy_for_new_user, sender=settings.AUTH_USER_MODEL)

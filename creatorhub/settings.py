@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "consent.signals_http.ConsentSignalsMiddleware",
 ]
 
 ROOT_URLCONF = "creatorhub.urls"

@@ -3,13 +3,19 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from consent.signals_http import ai_txt, tdmrep_json
 from creatorhub import views
+from creatorhub.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("creatorhub.accounts.urls")),
     path("", include("creatorhub.videos.urls")),
+    path("", include("consent.urls")),
+    path("api/v1/", api.urls),
+    path(".well-known/tdmrep.json", tdmrep_json, name="tdmrep"),
+    path("ai.txt", ai_txt, name="ai_txt"),
     path("admin/", admin.site.urls),
     path("media/<path:path>", views.media, name="media"),
 ]

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django import forms
+
+from consent.idsets import INHERIT
+from consent.models import Audience
+from consent.scopes import SCOPE_LABELS, SCOPES, scopes_to_mask
+from consent.services import PolicyChange
+
+SCOPE_CHOICES = [(name, SCOPE_LABELS[name]) for name in SCOPES]
+REMIX_CHOICES = [("allow", "Allow"), ("deny", "Don't allow"), (INHERIT, "Account default")]
+MAX_IDS = 1000
+
+
+class ScopesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(choices=SCOPE_CHOICES, **kwargs)
+
+
+class PolicyForm(forms.Form):
+    remix_allowed = forms.TypedChoiceField(
+        label="AI remixes of my videos",
+        choices=[("0", "Not allowed"), ("1", "Allowed")],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    scopes = ScopesField(label="Kinds of remix")
+    audience = forms.ChoiceField(label="Who may remix", choices=Audience.choices)
+    training_allowed = forms.TypedChoiceField(
+        label="AI training on my videos",
+        choices=[("0", "Not allowed"), ("1", "Allowed")],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    training_companies = forms.CharField(
+        label="Only these companies (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea({"rows": 2, "placeholder": "One per line"}),
+        help_text="Leave empty to allow any AI company to train on your videos.",
+    )
+    clear_exceptions = forms.BooleanField(required=False)
+    reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("remix_allowed") and not data.get("scopes"):
+            self.add_error("scopes", "Choose at least one kind of remix to allow.")
+        return data
+
+    def to_change(self) -> PolicyChange:
+        data = self.cleaned_data
+        return PolicyChange(
+            remix_allowed=data["remix_allowed"],
+            remix_scopes=scopes_to_mask(data["scopes"]),
+            audience=data["audience"],
+            training_allowed=data["training_allowed"],
+            training_companies=[
+                line for line in data["training_companies"].splitlines() if line.strip()
+            ],
+        )
+
+
+class VideoConsentForm(forms.Form):
+    remix = forms.ChoiceField(choices=REMIX_CHOICES)
+    scopes = ScopesField()
+    audience = forms.ChoiceField(
+        choices=[("", "Account default"), *Audience.choices], required=False
+    )
+
+
+class BulkForm(VideoConsentForm):
+    ids = forms.CharField(required=False)  # replaced by getlist in the view
+    select_all_matching = forms.BooleanField(required=False)
+    filter_q = forms.CharField(required=False, max_length=100)
+    filter_tag = forms.CharField(required=False, max_length=50)
+    filter_after = forms.DateField(required=False)
+    filter_before = forms.DateField(required=False)

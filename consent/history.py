@@ -1,0 +1,94 @@
+"""Readable views of the ledger: the export rows, and one video's timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from consent.idsets import INHERIT, VideoState, ranges_contain
+from consent.ledger import DEFAULT_POLICY, entries_until, entry_groups
+from consent.models import LedgerEntry
+from consent.scopes import mask_to_names
+from creatorhub.accounts.models import User
+from creatorhub.videos.models import Video
+
+
+def ledger_rows(*, creator: User, seqs: list[int] | None = None) -> Iterator[dict]:
+    """The creator's chain (or the `seqs` of it), oldest first, as plain data."""
+    entries = LedgerEntry.objects.filter(creator=creator).select_related("actor").order_by("seq")
+    if seqs is not None:
+        entries = entries.filter(seq__in=seqs)
+    for entry in entries.iterator(chunk_size=500):
+        policy = entry.payload.get("policy") or {}
+        yield {
+            "seq": entry.seq,
+            "created_at": entry.created_at.isoformat(),
+            "action": entry.action,
+            "actor": entry.actor.username if entry.actor else None,
+            "reason": entry.reason,
+            "affected": entry.affected,
+            "selection": entry.payload.get("selection", {}),
+            "policy_before": policy.get("before"),
+            "policy_after": policy.get("after"),
+            "changes": entry.payload.get("changes", []),
+            "before": entry.payload.get("before", []),
+            "prev_hash": entry.prev_hash,
+            "hash": entry.hash,
+        }
+
+
+def describe_policy(policy: dict) -> str:
+    if not policy["remix_allowed"]:
+        return "not allowed"
+    kinds = ", ".join(mask_to_names(policy["remix_scopes"]))
+    return f"allowed ({kinds}; {policy['audience']})"
+
+
+def describe_state(state: VideoState, policy: dict) -> str:
+    if state.remix == INHERIT:
+        return f"account default — {describe_policy(policy)}"
+    if state.remix == "deny":
+        return "not allowed for this video"
+    scopes = state.scopes if state.scopes is not None else policy["remix_scopes"]
+    audience = state.audience or policy["audience"]
+    return f"allowed for this video ({', '.join(mask_to_names(scopes))}; {audience})"
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    seq: int
+    at: dt.datetime
+    action: str
+    actor: str
+    reason: str
+    before: str
+    after: str
+
+
+def video_history(*, video: Video) -> list[HistoryRow]:
+    """Each change that altered this video's consent, newest first: its own overrides and
+    the account changes it inherited."""
+    policy, state = dict(DEFAULT_POLICY), VideoState()
+    rows: list[HistoryRow] = []
+    for entry in entries_until(video.owner, None):
+        before = describe_state(state, policy)
+        if entry.payload.get("policy"):
+            policy = entry.payload["policy"]["after"]
+        for group in entry_groups(entry):
+            if ranges_contain(group.ranges, video.id):
+                state = group.state
+        after = describe_state(state, policy)
+        if after != before and entry.created_at >= video.added_at:
+            rows.append(
+                HistoryRow(
+                    seq=entry.seq,
+                    at=entry.created_at,
+                    action=entry.get_action_display(),
+                    actor=entry.actor.username if entry.actor else "system",
+                    reason=entry.reason,
+                    before=before,
+                    after=after,
+                )
+            )
+    return rows[::-1]

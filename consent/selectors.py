@@ -1,0 +1,305 @@
+"""Reads of consent. Effective consent is computed by the database as annotations, so lists
+and bulk actions never decide per video in Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+
+from consent.idsets import INHERIT, VideoState
+from consent.ledger import DEFAULT_POLICY, policy_state, replay_video
+from consent.models import Audience, CreatorPolicy, LedgerEntry, VideoOverride
+from consent.scopes import mask_to_names, mask_to_scopes
+from creatorhub.accounts.models import User
+from creatorhub.accounts.selectors import is_follower
+from creatorhub.videos.models import Video
+from creatorhub.videos.selectors import LibraryFilter, library_videos
+
+
+def with_effective_consent(videos: QuerySet[Video]) -> QuerySet[Video]:
+    """Annotate consent_* fields: own (the override or None), allowed, scopes mask, audience,
+    training, seq."""
+    return videos.annotate(
+        consent_own=F("consent_override__remix"),
+        consent_allowed=Case(
+            When(consent_override__remix=VideoOverride.Remix.ALLOW, then=Value(True)),
+            When(consent_override__remix=VideoOverride.Remix.DENY, then=Value(False)),
+            default=Coalesce(F("owner__consent_policy__remix_allowed"), Value(False)),
+            output_field=BooleanField(),
+        ),
+        consent_scopes=Case(
+            When(
+                consent_override__remix=VideoOverride.Remix.ALLOW,
+                consent_override__scopes__isnull=False,
+                then=F("consent_override__scopes"),
+            ),
+            default=Coalesce(F("owner__consent_policy__remix_scopes"), Value(0)),
+            output_field=IntegerField(),
+        ),
+        consent_audience=Coalesce(
+            F("consent_override__audience"),
+            F("owner__consent_policy__audience"),
+            Value(Audience.EVERYONE.value),
+        ),
+        consent_training=Coalesce(F("owner__consent_policy__training_allowed"), Value(False)),
+        consent_seq=Coalesce(F("owner__consent_policy__ledger_seq"), Value(0)),
+    )
+
+
+def allowed_for(videos: QuerySet[Video], *, allowed: bool) -> QuerySet[Video]:
+    """Filter on effective remix consent in SQL."""
+    return with_effective_consent(videos).filter(consent_allowed=allowed)
+
+
+@dataclass(frozen=True)
+class EffectiveConsent:
+    allowed: bool
+    scopes: int
+    audience: str
+    training_allowed: bool
+    training_companies: list[str]
+    source: str  # "account" or "video"
+    override: str  # inherit / allow / deny
+    ledger_seq: int
+    updated_at: dt.datetime | None
+
+    @property
+    def scope_names(self) -> list[str]:
+        return mask_to_names(self.scopes) if self.allowed else []
+
+    def as_json(self, video: Video) -> dict:
+        return {
+            "video": video.public_id,
+            "creator": video.owner.username,
+            "remix": {
+                "allowed": self.allowed,
+                "scopes": mask_to_scopes(self.scopes if self.allowed else 0),
+                "audience": self.audience,
+            },
+            "training": {
+                "allowed": self.training_allowed,
+                "companies": self.training_companies if self.training_allowed else [],
+            },
+            "source": self.source,
+            "ledger_seq": self.ledger_seq,
+            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+        }
+
+
+def _effective(policy: dict, override: VideoState, seq: int, updated_at) -> EffectiveConsent:
+    if override.remix == INHERIT:
+        allowed, scopes, audience = (
+            policy["remix_allowed"],
+            policy["remix_scopes"],
+            policy["audience"],
+        )
+    else:
+        allowed = override.remix == VideoOverride.Remix.ALLOW
+        scopes = override.scopes if override.scopes is not None else policy["remix_scopes"]
+        audience = override.audience or policy["audience"]
+    return EffectiveConsent(
+        allowed=allowed,
+        scopes=scopes,
+        audience=audience,
+        training_allowed=policy["training_allowed"],
+        training_companies=list(policy["training_companies"]),
+        source="account" if override.remix == INHERIT else "video",
+        override=override.remix,
+        ledger_seq=seq,
+        updated_at=updated_at,
+    )
+
+
+def video_consent(*, video: Video) -> EffectiveConsent:
+    """The consent that holds now for one video (two indexed reads)."""
+    policy = CreatorPolicy.objects.filter(creator_id=video.owner_id).first()
+    override = VideoOverride.objects.filter(video_id=video.id).first()
+    state = (
+        VideoState(override.remix, override.scopes, override.audience) if override else VideoState()
+    )
+    return _effective(
+        policy_state(policy) if policy else dict(DEFAULT_POLICY),
+        state,
+        policy.ledger_seq if policy else 0,
+        override.updated_at if override else (policy.updated_at if policy else None),
+    )
+
+
+def video_consent_at(*, video: Video, at: dt.datetime) -> EffectiveConsent | None:
+    """The consent that held at `at`, rebuilt from the ledger; None if the video was not
+    in the library yet."""
+    if video.added_at > at:
+        return None
+    replayed = replay_video(creator=video.owner, video_id=video.id, at=at)
+    return _effective(replayed.policy, replayed.override, replayed.ledger_seq, replayed.updated_at)
+
+
+def consent_map(
+    *, videos: list[Video], policies: dict[int, CreatorPolicy] | None = None
+) -> dict[int, EffectiveConsent]:
+    """Consent of a page of videos in two queries (their overrides, their owners' policies)."""
+    if not videos:
+        return {}
+    overrides = {o.video_id: o for o in VideoOverride.objects.filter(video__in=videos)}
+    if policies is None:
+        policies = {
+            p.creator_id: p
+            for p in CreatorPolicy.objects.filter(creator_id__in={v.owner_id for v in videos})
+        }
+    result = {}
+    for video in videos:
+        policy = policies.get(video.owner_id)
+        override = overrides.get(video.id)
+        state = (
+            VideoState(override.remix, override.scopes, override.audience)
+            if override
+            else VideoState()
+        )
+        result[video.id] = _effective(
+            policy_state(policy) if policy else dict(DEFAULT_POLICY),
+            state,
+            policy.ledger_seq if policy else 0,
+            override.updated_at if override else (policy.updated_at if policy else None),
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class RemixDecision:
+    allowed: bool
+    reason: str
+    ledger_seq: int
+
+
+def remix_permission(*, user: User, video: Video, scopes: int) -> RemixDecision:
+    """May `user` make a remix of `video` that needs `scopes`? The one place this is decided."""
+    consent = video_consent(video=video)
+    seq = consent.ledger_seq
+    if not user.is_authenticated:
+        return RemixDecision(False, "Log in to request a remix.", seq)
+    if video.owner_id == user.id:
+        return RemixDecision(True, "", seq)
+    if not consent.allowed:
+        return RemixDecision(False, "The creator has not allowed AI remixes of this video.", seq)
+    missing = mask_to_names(scopes & ~consent.scopes)
+    if missing:
+        return RemixDecision(
+            False, f"The creator has not allowed {', '.join(missing)} remixes of this video.", seq
+        )
+    if consent.audience == Audience.NOBODY:
+        return RemixDecision(False, "The creator allows remixes by nobody else right now.", seq)
+    if consent.audience == Audience.FOLLOWERS and not is_follower(user=user, of=video.owner):
+        return RemixDecision(False, "Only the creator's followers may remix this video.", seq)
+    return RemixDecision(True, "", seq)
+
+
+@dataclass(frozen=True)
+class PolicySummary:
+    policy: CreatorPolicy
+    video_count: int
+    exceptions_allow: int
+    exceptions_deny: int
+
+    @property
+    def exceptions(self) -> int:
+        return self.exceptions_allow + self.exceptions_deny
+
+    @property
+    def inheriting(self) -> int:
+        return max(0, self.video_count - self.exceptions)
+
+
+def policy_summary(*, creator: User, video_count: int) -> PolicySummary:
+    policy = CreatorPolicy.objects.get_or_create(creator=creator)[0]
+    counts = VideoOverride.objects.filter(creator=creator).aggregate(
+        allow=Count("pk", filter=Q(remix=VideoOverride.Remix.ALLOW)),
+        deny=Count("pk", filter=Q(remix=VideoOverride.Remix.DENY)),
+    )
+    return PolicySummary(policy, video_count, counts["allow"], counts["deny"])
+
+
+def selection_breakdown(*, creator: User, videos: QuerySet[Video]) -> dict[str, int]:
+    """How many of `videos` are allowed / not allowed, and how many follow the account."""
+    counts = with_effective_consent(videos.filter(owner=creator)).aggregate(
+        total=Count("pk"),
+        allowed=Count("pk", filter=Q(consent_allowed=True)),
+        own=Count("pk", filter=Q(consent_own__isnull=False)),
+    )
+    counts["denied"] = counts["total"] - counts["allowed"]
+    return counts
+
+
+def ledger_for_creator(*, creator: User) -> QuerySet[LedgerEntry]:
+    return (
+        LedgerEntry.objects.filter(creator=creator)
+        .select_related("actor")
+        .order_by("-seq")
+        .defer("payload")
+    )
+
+
+MAX_SELECTION_IDS = 1000
+
+
+def selection_videos(
+    *,
+    owner: User,
+    everything: bool = False,
+    ids: list[str] | None = None,
+    filters: LibraryFilter | None = None,
+) -> tuple[QuerySet[Video], dict]:
+    """The creator's videos named by a selection, and the selection as recorded in the ledger.
+
+    Ids that are not the creator's reject the whole selection: nothing is half-applied."""
+    from consent.services import ConsentError
+
+    if everything:
+        return Video.objects.filter(owner=owner), {"all": True}
+    if filters is not None:
+        description = {
+            "filter": {
+                "q": filters.q,
+                "tag": filters.tag,
+                "created_after": filters.created_after.isoformat()
+                if filters.created_after
+                else None,
+                "created_before": filters.created_before.isoformat()
+                if filters.created_before
+                else None,
+            }
+        }
+        return library_videos(owner=owner, filters=filters).order_by(), description
+    unique = list(dict.fromkeys(ids or []))
+    if not unique:
+        raise ConsentError("Select at least one video.", code="empty_selection")
+    if len(unique) > MAX_SELECTION_IDS:
+        raise ConsentError(
+            f"At most {MAX_SELECTION_IDS} ids per request; use a filter or “all” for more.",
+            code="selection_too_large",
+        )
+    videos = Video.objects.filter(owner=owner, public_id__in=unique)
+    found = videos.count()
+    if found != len(unique):
+        raise ConsentError(
+            f"{len(unique) - found} of the selected ids are not videos in your library; "
+            "nothing was changed.",
+            code="unknown_videos",
+        )
+    return videos, {"ids": unique}
+
+
+@dataclass(frozen=True)
+class LibraryConsent:
+    by_video: dict[int, EffectiveConsent]
+    default_scopes: list[str]
+
+
+def library_consent(*, owner: User, videos: list[Video]) -> LibraryConsent:
+    """A library page's consent: each row's, plus the account's scopes for the bulk menu."""
+    policy = CreatorPolicy.objects.filter(creator=owner).first()
+    by_video = consent_map(videos=videos, policies={owner.id: policy} if policy else {})
+    scopes = policy.remix_scopes if policy else 0
+    return LibraryConsent(by_video, mask_to_names(scopes) or ["caption"])

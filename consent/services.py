@@ -1,0 +1,250 @@
+"""Every write to consent goes through here: one locked policy row, one set-based statement
+per state, one ledger entry, all in one transaction; downstream is told on commit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from consent import idsets
+from consent.idsets import INHERIT, Group, VideoState
+from consent.ledger import entry_groups, ledger_append, policy_state
+from consent.models import Audience, CreatorPolicy, LedgerEntry, VideoOverride
+from consent.scopes import ALL_SCOPES
+from creatorhub.accounts.models import User
+from creatorhub.videos.models import Video
+
+logger = logging.getLogger(__name__)
+
+MAX_COMPANIES = 50
+MAX_REASON = 500
+
+
+class ConsentError(ValueError):
+    """A change that cannot be made; `code` is the API error code, the message is for people."""
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    remix_allowed: bool
+    remix_scopes: int
+    audience: str
+    training_allowed: bool
+    training_companies: Sequence[str]
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    entry: LedgerEntry
+    selected: int
+    changed: int
+
+
+def _validate_state(state: VideoState) -> None:
+    if state.remix not in {INHERIT, VideoOverride.Remix.ALLOW, VideoOverride.Remix.DENY}:
+        raise ConsentError("Remix must be allow, deny or inherit.")
+    if state.scopes is not None and not 0 <= state.scopes <= ALL_SCOPES:
+        raise ConsentError("Unknown scopes.")
+    if state.audience is not None and state.audience not in Audience.values:
+        raise ConsentError(f"Audience must be one of {', '.join(Audience.values)}.")
+    if state.remix != VideoOverride.Remix.ALLOW and (state.scopes is not None or state.audience):
+        raise ConsentError("Scopes and audience can only be set when allowing.")
+
+
+def policy_lock(*, creator: User) -> CreatorPolicy:
+    """Lock the creator's policy row (creating it, with everything denied, if missing)."""
+    CreatorPolicy.objects.get_or_create(creator=creator)
+    return CreatorPolicy.objects.select_for_update().get(creator=creator)
+
+
+def _announce(entry: LedgerEntry) -> None:
+    """Tell downstream (the remixer) after commit. The broker being down never undoes the
+    change: the error is logged and the remixer's reconciler catches up."""
+
+    def send() -> None:
+        from consent.tasks import consent_changed
+
+        try:
+            consent_changed.delay(entry.id)
+        except Exception:
+            logger.exception("Could not enqueue consent_changed(%s); the reconciler will", entry.id)
+
+    transaction.on_commit(send)
+
+
+def _record_video_change(
+    *,
+    policy: CreatorPolicy,
+    actor: User,
+    action: str,
+    reason: str,
+    videos: QuerySet[Video] | None,
+    state: VideoState,
+    selection: dict,
+    policy_before: dict | None = None,
+) -> ChangeResult:
+    """Snapshot the selection's states, apply `state` in one statement, write the entry."""
+    before, all_ranges, total = [], [], 0
+    if videos is not None:
+        ids_sql, ids_params = idsets.selection_sql(videos)
+        before, all_ranges, total = idsets.state_groups(ids_sql, ids_params)
+    unchanged = sum(group.count for group in before if group.state == state)
+    payload = {
+        "selection": selection,
+        "policy": (
+            {"before": policy_before, "after": policy_state(policy)} if policy_before else None
+        ),
+        "changes": [Group(state, all_ranges, total).as_json()] if total else [],
+        "before": [group.as_json() for group in before],
+    }
+    entry = ledger_append(
+        policy=policy,
+        actor=actor,
+        action=action,
+        reason=reason,
+        payload=payload,
+        affected=total,
+    )
+    if total:
+        idsets.apply_state(
+            ids_sql=ids_sql, ids_params=ids_params, state=state, ledger_seq=entry.seq
+        )
+    policy.save()
+    _announce(entry)
+    return ChangeResult(entry=entry, selected=total, changed=total - unchanged)
+
+
+@transaction.atomic
+def consent_set_videos(
+    *,
+    creator: User,
+    actor: User,
+    videos: QuerySet[Video],
+    state: VideoState,
+    action: str = LedgerEntry.Action.BULK,
+    reason: str = "",
+    selection: dict | None = None,
+) -> ChangeResult:
+    """Give every video in `videos` (the creator's own) the override `state`."""
+    _validate_state(state)
+    policy = policy_lock(creator=creator)
+    if state.remix == VideoOverride.Remix.ALLOW and not (state.scopes or policy.remix_scopes):
+        raise ConsentError(
+            "Choose at least one kind of remix to allow for these videos.", code="no_scopes"
+        )
+    return _record_video_change(
+        policy=policy,
+        actor=actor,
+        action=action,
+        reason=reason,
+        videos=videos.filter(owner=creator),
+        state=state,
+        selection=selection or {},
+    )
+
+
+@transaction.atomic
+def consent_set_policy(
+    *,
+    creator: User,
+    actor: User,
+    change: PolicyChange,
+    clear_exceptions: bool = False,
+    action: str = LedgerEntry.Action.ACCOUNT,
+    reason: str = "",
+) -> ChangeResult:
+    """The account switch: one row changes, however large the library; optionally every
+    per-video exception is cleared in the same statement and entry."""
+    companies = _clean_companies(change.training_companies)
+    if change.audience not in Audience.values:
+        raise ConsentError(f"Audience must be one of {', '.join(Audience.values)}.")
+    if not 0 <= change.remix_scopes <= ALL_SCOPES:
+        raise ConsentError("Unknown scopes.")
+    if change.remix_allowed and not change.remix_scopes:
+        raise ConsentError("Choose at least one kind of remix to allow.", code="no_scopes")
+    policy = policy_lock(creator=creator)
+    before = policy_state(policy)
+    policy.remix_allowed = change.remix_allowed
+    policy.remix_scopes = change.remix_scopes
+    policy.audience = change.audience
+    policy.training_allowed = change.training_allowed
+    policy.training_companies = companies if change.training_allowed else []
+    exceptions = VideoOverride.objects.filter(creator=creator).values("video_id")
+    return _record_video_change(
+        policy=policy,
+        actor=actor,
+        action=action,
+        reason=reason,
+        videos=Video.objects.filter(owner=creator, id__in=exceptions) if clear_exceptions else None,
+        state=VideoState(),
+        selection={"clear_exceptions": clear_exceptions},
+        policy_before=before,
+    )
+
+
+def _clean_companies(companies: Sequence[str]) -> list[str]:
+    cleaned = []
+    for company in companies:
+        name = " ".join(str(company).split())
+        if not name:
+            continue
+        if len(name) > 100:
+            raise ConsentError("A company name is longer than 100 characters.")
+        if name not in cleaned:
+            cleaned.append(name)
+    if len(cleaned) > MAX_COMPANIES:
+        raise ConsentError(f"At most {MAX_COMPANIES} companies can be allowed.")
+    return cleaned
+
+
+@transaction.atomic
+def consent_undo(*, creator: User, actor: User, seq: int) -> ChangeResult:
+    """Revert the creator's latest change, itself recorded as a new entry."""
+    policy = policy_lock(creator=creator)
+    target = LedgerEntry.objects.filter(creator=creator, seq=seq).first()
+    if target is None:
+        raise ConsentError("There is no such change to undo.", code="not_found")
+    if seq != policy.ledger_seq:
+        raise ConsentError("Only the latest change can be undone.", code="not_latest")
+    if target.action == LedgerEntry.Action.UNDO:
+        raise ConsentError("That change was itself an undo.", code="already_undone")
+    policy_change = target.payload.get("policy")
+    if policy_change:
+        for field, value in policy_change["before"].items():
+            setattr(policy, field, value)
+    restores = entry_groups(target, "before")
+    for group in restores:
+        ids_sql, ids_params = idsets.ranges_sql(group.ranges)
+        idsets.apply_state(
+            ids_sql=ids_sql, ids_params=ids_params, state=group.state, ledger_seq=seq + 1
+        )
+    total = sum(group.count for group in restores)
+    entry = ledger_append(
+        policy=policy,
+        actor=actor,
+        action=LedgerEntry.Action.UNDO,
+        reason=f"Undo of change #{seq}",
+        payload={
+            "undoes": seq,
+            "selection": target.payload.get("selection", {}),
+            "policy": (
+                {"before": policy_change["after"], "after": policy_change["before"]}
+                if policy_change
+                else None
+            ),
+            "changes": target.payload.get("before", []),
+            "before": target.payload.get("changes", []),
+        },
+        affected=total,
+    )
+    policy.save()
+    _announce(entry)
+    return ChangeResult(entry=entry, selected=total, changed=total)

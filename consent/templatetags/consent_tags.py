@@ -1,0 +1,53 @@
+"""Consent pieces for pages other apps own (library rows, video pages)."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+from consent import selectors
+from consent.scopes import SCOPE_LABELS, SCOPES, mask_to_names
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def library_consent(context, videos) -> dict:
+    """Consent of a library page (two queries) and what the bulk menu needs."""
+    consent = selectors.library_consent(owner=context["request"].user, videos=list(videos))
+    return {
+        "by_video": consent.by_video,
+        "default_scopes": consent.default_scopes,
+        "scope_choices": [(name, SCOPE_LABELS[name]) for name in SCOPES],
+    }
+
+
+@register.filter
+def for_video(consent: dict, video):
+    return consent["by_video"].get(video.id)
+
+
+@register.inclusion_tag("consent/_video_panel.html", takes_context=True)
+def video_consent_panel(context, video) -> dict:
+    consent = selectors.video_consent(video=video)
+    return {
+        "video": video,
+        "consent": consent,
+        "scope_choices": [(name, SCOPE_LABELS[name]) for name in SCOPES],
+        "checked_scopes": mask_to_names(consent.scopes) or ["caption"],
+        "request": context.get("request"),
+    }
+
+
+@register.simple_tag
+def consent_robots_meta(video) -> str:
+    """The robots meta tag AI crawlers read, for a video whose remix or training is not allowed."""
+    consent = selectors.video_consent(video=video)
+    if consent.allowed and consent.training_allowed:
+        return ""
+    return format_html('<meta name="robots" content="{}">', "noai, noimageai")
+
+
+@register.filter
+def scope_names(mask: int) -> str:
+    return ", ".join(mask_to_names(mask)) or "none"

@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from consent import selectors, services
+from consent.models import CreatorPolicy, LedgerEntry, VideoOverride
+from consent.tests.factories import ALLOW, CAPTION, CAPTION_FACE, DENY, INHERIT, policy
+from creatorhub.accounts.services import follow_set
+from creatorhub.accounts.tests.factories import make_user
+from creatorhub.videos.models import Video
+from creatorhub.videos.selectors import LibraryFilter
+from creatorhub.videos.tests.factories import make_video, make_videos
+
+pytestmark = pytest.mark.django_db
+
+
+def allowed_count(owner) -> int:
+    return selectors.allowed_for(Video.objects.filter(owner=owner), allowed=True).count()
+
+
+def test_everything_starts_not_allowed(creator):
+    make_videos(creator, 30)
+    call_command("seed_demo", videos=5, creators=1)
+    policy_row = CreatorPolicy.objects.get(creator=creator)
+    assert (policy_row.remix_allowed, policy_row.training_allowed, policy_row.remix_scopes) == (
+        False,
+        False,
+        0,
+    )
+    annotated = selectors.with_effective_consent(Video.objects.all())
+    assert annotated.count() > 30
+    assert not annotated.filter(consent_allowed=True).exists()
+    assert not annotated.filter(consent_training=True).exists()
+    assert not VideoOverride.objects.exists()
+
+
+def test_a_user_without_a_policy_row_is_still_denied(creator):
+    video = make_video(creator)
+    CreatorPolicy.objects.filter(creator=creator).delete()
+    assert selectors.video_consent(video=video).allowed is False
+    assert allowed_count(creator) == 0
+
+
+def test_account_switch_covers_the_library_without_touching_video_rows(creator):
+    make_videos(creator, 200)
+    result = services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    assert allowed_count(creator) == 200
+    assert not VideoOverride.objects.exists()
+    assert result.entry.action == LedgerEntry.Action.ACCOUNT
+    assert result.entry.payload["policy"]["after"]["remix_allowed"] is True
+    services.consent_set_policy(creator=creator, actor=creator, change=policy(allowed=False))
+    assert allowed_count(creator) == 0
+
+
+def test_allowing_needs_at_least_one_scope(creator):
+    with pytest.raises(services.ConsentError, match="at least one kind"):
+        services.consent_set_policy(creator=creator, actor=creator, change=policy(scopes=0))
+    assert not LedgerEntry.objects.exists()
+
+
+def test_exceptions_survive_the_switch_unless_cleared(creator):
+    make_videos(creator, 10)
+    first_three = (
+        Video.objects.filter(owner=creator).order_by("id").values_list("id", flat=True)[:3]
+    )
+    kept = Video.objects.filter(id__in=list(first_three))
+    services.consent_set_videos(creator=creator, actor=creator, videos=kept, state=DENY)
+    services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    assert allowed_count(creator) == 7
+    result = services.consent_set_policy(
+        creator=creator, actor=creator, change=policy(), clear_exceptions=True
+    )
+    assert result.selected == 3
+    assert allowed_count(creator) == 10
+    assert not VideoOverride.objects.exists()
+
+
+def test_bulk_over_a_filter_only_touches_matching_videos(creator, other_creator):
+    make_videos(creator, 40, tag="travel")
+    make_videos(creator, 25, tag="food")
+    make_videos(other_creator, 10, tag="travel")
+    services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    videos, description = selectors.selection_videos(
+        owner=creator, filters=LibraryFilter(tag="travel")
+    )
+    result = services.consent_set_videos(
+        creator=creator, actor=creator, videos=videos, state=DENY, selection=description
+    )
+    assert (result.selected, result.changed) == (40, 40)
+    assert allowed_count(creator) == 25
+    assert not VideoOverride.objects.filter(creator=other_creator).exists()
+    assert result.entry.payload["selection"] == {
+        "filter": {"q": "", "tag": "travel", "created_after": None, "created_before": None}
+    }
+
+
+def test_foreign_ids_reject_the_whole_selection(creator, other_creator):
+    mine = make_video(creator)
+    theirs = make_video(other_creator)
+    with pytest.raises(services.ConsentError, match="1 of the selected ids"):
+        selectors.selection_videos(owner=creator, ids=[mine.public_id, theirs.public_id])
+    with pytest.raises(services.ConsentError, match="Select at least one"):
+        selectors.selection_videos(owner=creator, ids=[])
+
+
+def test_consent_set_videos_ignores_videos_of_others_passed_in(creator, other_creator):
+    theirs = make_video(other_creator)
+    result = services.consent_set_videos(
+        creator=creator, actor=creator, videos=Video.objects.filter(id=theirs.id), state=DENY
+    )
+    assert result.selected == 0
+    assert not VideoOverride.objects.exists()
+
+
+def test_allow_override_inherits_or_sets_scopes_and_audience(creator, viewer):
+    video = make_video(creator)
+    with pytest.raises(services.ConsentError, match="Choose at least one kind"):
+        services.consent_set_videos(
+            creator=creator, actor=creator, videos=Video.objects.filter(id=video.id), state=ALLOW
+        )
+    services.consent_set_videos(
+        creator=creator,
+        actor=creator,
+        videos=Video.objects.filter(id=video.id),
+        state=type(ALLOW)("allow", CAPTION_FACE, "followers"),
+    )
+    consent = selectors.video_consent(video=video)
+    assert (consent.allowed, consent.scope_names, consent.audience, consent.source) == (
+        True,
+        ["caption", "face"],
+        "followers",
+        "video",
+    )
+    assert not selectors.remix_permission(user=viewer, video=video, scopes=CAPTION).allowed
+    follow_set(follower=viewer, followed=creator, following=True)
+    assert selectors.remix_permission(user=viewer, video=video, scopes=CAPTION).allowed
+    background = 2
+    decision = selectors.remix_permission(user=viewer, video=video, scopes=background)
+    assert not decision.allowed and "background" in decision.reason
+
+
+def test_remix_permission_rules(creator, viewer, anon_client):
+    from django.contrib.auth.models import AnonymousUser
+
+    video = make_video(creator)
+    assert not selectors.remix_permission(user=viewer, video=video, scopes=CAPTION).allowed
+    assert selectors.remix_permission(user=creator, video=video, scopes=CAPTION).allowed
+    services.consent_set_policy(creator=creator, actor=creator, change=policy(audience="nobody"))
+    decision = selectors.remix_permission(user=viewer, video=video, scopes=CAPTION)
+    assert not decision.allowed and "nobody" in decision.reason
+    services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    assert selectors.remix_permission(user=viewer, video=video, scopes=CAPTION).allowed
+    assert not selectors.remix_permission(user=AnonymousUser(), video=video, scopes=CAPTION).allowed
+
+
+def test_undo_restores_mixed_previous_states_exactly(creator):
+    make_videos(creator, 30, tag="t")
+    ids = list(Video.objects.filter(owner=creator).order_by("id").values_list("id", flat=True))
+    services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    services.consent_set_videos(
+        creator=creator, actor=creator, videos=Video.objects.filter(id__in=ids[:5]), state=DENY
+    )
+    services.consent_set_videos(
+        creator=creator,
+        actor=creator,
+        videos=Video.objects.filter(id__in=ids[10:12]),
+        state=type(ALLOW)("allow", CAPTION_FACE, None),
+    )
+    snapshot = set(VideoOverride.objects.values_list("video_id", "remix", "scopes", "audience"))
+    result = services.consent_set_videos(
+        creator=creator, actor=creator, videos=Video.objects.filter(owner=creator), state=DENY
+    )
+    assert VideoOverride.objects.count() == 30
+    undo = services.consent_undo(creator=creator, actor=creator, seq=result.entry.seq)
+    assert undo.entry.action == LedgerEntry.Action.UNDO
+    assert undo.entry.payload["undoes"] == result.entry.seq
+    assert set(VideoOverride.objects.values_list("video_id", "remix", "scopes", "audience")) == (
+        snapshot
+    )
+    with pytest.raises(services.ConsentError, match="itself an undo"):
+        services.consent_undo(creator=creator, actor=creator, seq=undo.entry.seq)
+    with pytest.raises(services.ConsentError, match="Only the latest"):
+        services.consent_undo(creator=creator, actor=creator, seq=result.entry.seq)
+
+
+def test_undo_of_the_account_switch_restores_the_policy(creator):
+    first = services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    services.consent_undo(creator=creator, actor=creator, seq=first.entry.seq)
+    assert CreatorPolicy.objects.get(creator=creator).remix_allowed is False
+
+
+def test_undo_of_someone_elses_seq_is_not_found(creator, other_creator):
+    services.consent_set_policy(creator=other_creator, actor=other_creator, change=policy())
+    with pytest.raises(services.ConsentError, match="no such change"):
+        services.consent_undo(creator=creator, actor=creator, seq=1)
+
+
+@pytest.mark.parametrize("size", [100, 2000])
+def test_query_counts_do_not_depend_on_library_size(creator, size, django_assert_num_queries):
+    make_videos(creator, size, tag="all")
+    # get policy, lock it, snapshot groups, ledger insert, upsert, policy save, plus the
+    # savepoint pair of the nested atomic block; the switch has no snapshot or upsert.
+    videos, _ = selectors.selection_videos(owner=creator, filters=LibraryFilter(tag="all"))
+    with django_assert_num_queries(8):
+        services.consent_set_videos(creator=creator, actor=creator, videos=videos, state=DENY)
+    with django_assert_num_queries(6):
+        services.consent_set_policy(creator=creator, actor=creator, change=policy())
+
+
+def test_state_at_a_past_instant(creator):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    video = make_video(creator)
+    video.added_at = timezone.now() - dt.timedelta(days=1)
+    video.save(update_fields=["added_at"])
+    t0 = timezone.now()
+    services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    t1 = timezone.now()
+    services.consent_set_videos(
+        creator=creator, actor=creator, videos=Video.objects.filter(id=video.id), state=DENY
+    )
+    t2 = timezone.now()
+    assert selectors.video_consent_at(video=video, at=t0).allowed is False
+    assert selectors.video_consent_at(video=video, at=t1).allowed is True
+    at_t2 = selectors.video_consent_at(video=video, at=t2)
+    assert (at_t2.allowed, at_t2.source, at_t2.ledger_seq) == (False, "video", 2)
+    assert selectors.video_consent_at(video=video, at=t0 - dt.timedelta(days=2)) is None
+
+
+def test_every_change_is_one_chained_entry(creator):
+    make_videos(creator, 5)
+    services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    services.consent_set_videos(
+        creator=creator, actor=creator, videos=Video.objects.filter(owner=creator), state=INHERIT
+    )
+    entries = list(LedgerEntry.objects.filter(creator=creator).order_by("seq"))
+    assert [e.seq for e in entries] == [1, 2]
+    assert entries[1].prev_hash == entries[0].hash
+    assert entries[0].prev_hash == "0" * 64
+    head = CreatorPolicy.objects.get(creator=creator)
+    assert (head.ledger_seq, head.ledger_head) == (2, entries[1].hash)
+
+
+def test_changes_announce_the_entry_on_commit(creator, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    assert len(callbacks) == 1
+
+
+def test_a_moderator_change_records_the_moderator(creator, moderator):
+    result = services.consent_set_policy(
+        creator=creator,
+        actor=moderator,
+        change=policy(allowed=False),
+        action=LedgerEntry.Action.MODERATOR,
+        reason="Reported impersonation",
+    )
+    assert (result.entry.actor, result.entry.reason) == (moderator, "Reported impersonation")
+
+
+def test_new_users_get_a_denying_policy():
+    user = make_user("fresh")
+    assert CreatorPolicy.objects.filter(creator=user, remix_allowed=False).exists()

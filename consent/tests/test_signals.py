@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.base import ContentFile
+
+from consent import services
+from consent.tests.factories import policy
+from creatorhub.videos.tests.factories import make_video
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tdmrep_json(anon_client):
+    response = anon_client.get("/.well-known/tdmrep.json")
+    assert response.headers["Content-Type"] == "application/tdmrep+json"
+    rules = json.loads(response.content)
+    assert {k: v for k, v in rules[0].items() if k != "tdm-policy"} == {
+        "location": "/v/*",
+        "tdm-reservation": 1,
+    }
+    assert all(rule["tdm-reservation"] == 1 for rule in rules)
+
+
+def test_ai_txt(anon_client):
+    response = anon_client.get("/ai.txt")
+    assert response.headers["Content-Type"].startswith("text/plain")
+    assert "User-Agent: *" in response.text
+    assert "Disallow: /media/" in response.text
+
+
+@pytest.fixture
+def video(creator):
+    video = make_video(creator)
+    video.poster.save(f"{video.public_id}.jpg", ContentFile(b"\xff\xd8\xff fake"), save=True)
+    return video
+
+
+def test_denied_video_page_and_media_carry_reservations(anon_client, video):
+    page = anon_client.get(video.get_public_url())
+    assert page.headers["tdm-reservation"] == "1"
+    assert page.headers["X-Robots-Tag"] == "noai, noimageai"
+    assert '<meta name="robots" content="noai, noimageai">' in page.text
+    media = anon_client.get(video.poster.url)
+    assert media.status_code == 200
+    assert media.headers["tdm-reservation"] == "1"
+    assert media.headers["X-Robots-Tag"] == "noai, noimageai"
+
+
+def test_fully_allowed_video_drops_the_reservations(anon_client, video, creator):
+    services.consent_set_policy(
+        creator=creator, actor=creator, change=policy(allowed=True, training=True)
+    )
+    page = anon_client.get(video.get_public_url())
+    assert page.headers["tdm-reservation"] == "0"
+    assert "X-Robots-Tag" not in page.headers
+    assert 'content="noai, noimageai"' not in page.text
+    media = anon_client.get(video.poster.url)
+    assert media.headers["tdm-reservation"] == "0"
+
+
+def test_training_allowed_but_remix_not_keeps_noai(anon_client, video, creator):
+    services.consent_set_policy(
+        creator=creator, actor=creator, change=policy(allowed=False, training=True)
+    )
+    page = anon_client.get(video.get_public_url())
+    assert page.headers["tdm-reservation"] == "0"
+    assert page.headers["X-Robots-Tag"] == "noai, noimageai"
+
+
+def test_unattributable_media_gets_the_conservative_answer(anon_client):
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("seed/posters/shared-x.jpg", ContentFile(b"x"))
+    response = anon_client.get(f"/media/{name}")
+    assert response.headers["tdm-reservation"] == "1"
+    assert response.headers["X-Robots-Tag"] == "noai, noimageai"
+    default_storage.delete(name)

@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from consent import services
+from consent.idsets import VideoState
+from consent.models import CreatorPolicy, LedgerEntry, VideoOverride
+from consent.tests.factories import policy
+from consent.tokens import api_token_create
+from creatorhub.videos.models import Video
+from creatorhub.videos.tests.factories import make_video, make_videos
+
+pytestmark = pytest.mark.django_db
+HX = {"HX-Request": "true"}
+
+
+def test_consent_page_shows_reach_and_exceptions(creator_client, creator):
+    make_videos(creator, 12)
+    first_two = list(Video.objects.filter(owner=creator).values_list("id", flat=True)[:2])
+    services.consent_set_videos(
+        creator=creator,
+        actor=creator,
+        videos=Video.objects.filter(id__in=first_two),
+        state=VideoState("deny"),
+    )
+    page = creator_client.get(reverse("consent:page"))
+    assert "Applies to <strong>10</strong> videos" in page.text
+    assert "Also clear the 2 per-video exceptions" in page.text
+    assert "Save for all 12 videos" in page.text
+
+
+def test_account_switch_by_htmx_answers_status_and_event(creator_client, creator):
+    make_videos(creator, 5)
+    response = creator_client.post(
+        reverse("consent:page"),
+        {
+            "remix_allowed": "1",
+            "scopes": ["caption"],
+            "audience": "everyone",
+            "training_allowed": "0",
+        },
+        headers=HX,
+    )
+    assert response.status_code == 200
+    assert "Your account settings were saved" in response.text
+    assert json.loads(response.headers["HX-Trigger"]) == {"consentChanged": {"seq": 1}}
+    assert CreatorPolicy.objects.get(creator=creator).remix_allowed
+
+
+def test_account_switch_bad_input_changes_nothing(creator_client, creator):
+    response = creator_client.post(
+        reverse("consent:page"),
+        {"remix_allowed": "1", "scopes": [], "audience": "martians", "training_allowed": "2"},
+        headers=HX,
+    )
+    assert response.status_code == 400
+    assert "Choose at least one kind" in response.text
+    assert not LedgerEntry.objects.exists()
+
+
+def test_bulk_all_matching_filter(creator_client, creator):
+    make_videos(creator, 30, tag="travel")
+    make_videos(creator, 5, tag="food")
+    response = creator_client.post(
+        reverse("consent:bulk"),
+        {"select_all_matching": "1", "filter_tag": "travel", "remix": "deny"},
+        headers=HX,
+    )
+    assert "AI remixes not allowed for 30 videos" in response.text
+    assert VideoOverride.objects.filter(remix="deny").count() == 30
+    assert "consentChanged" in response.headers["HX-Trigger"]
+
+
+def test_bulk_ids_of_someone_else_changes_nothing(creator_client, creator, other_creator):
+    mine, theirs = make_video(creator), make_video(other_creator)
+    response = creator_client.post(
+        reverse("consent:bulk"),
+        {"ids": [mine.public_id, theirs.public_id], "remix": "deny"},
+        headers=HX,
+    )
+    assert response.status_code == 400
+    assert "nothing was changed" in response.text
+    assert not VideoOverride.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"remix": "deny"},
+        {"ids": ["x"], "remix": "explode"},
+        {"select_all_matching": "1", "remix": "deny", "filter_after": "nope"},
+    ],
+)
+def test_bulk_bad_input(creator_client, creator, data):
+    make_video(creator)
+    response = creator_client.post(reverse("consent:bulk"), data, headers=HX)
+    assert response.status_code == 400
+    assert not LedgerEntry.objects.exists()
+
+
+def test_bulk_without_htmx_redirects_back_with_a_message(creator_client, creator):
+    make_videos(creator, 3)
+    response = creator_client.post(
+        reverse("consent:bulk"), {"select_all_matching": "1", "remix": "deny"}, follow=True
+    )
+    assert "AI remixes not allowed for 3 videos" in response.text
+
+
+def test_single_video_toggle_and_404_for_others(creator_client, other_client, creator):
+    video = make_video(creator)
+    url = reverse("consent:video", args=[video.public_id])
+    assert other_client.post(url, {"remix": "deny"}).status_code == 404
+    response = creator_client.post(url, {"video_remix": "deny"}, headers=HX)
+    assert response.status_code == 200
+    assert VideoOverride.objects.get(video=video).remix == "deny"
+    entry = LedgerEntry.objects.get()
+    assert entry.action == "video"
+
+
+def test_undo_via_view(creator_client, creator):
+    make_videos(creator, 4)
+    creator_client.post(
+        reverse("consent:bulk"), {"select_all_matching": "1", "remix": "deny"}, headers=HX
+    )
+    response = creator_client.post(reverse("consent:undo", args=[1]), headers=HX)
+    assert "Undone" in response.text
+    assert not VideoOverride.objects.exists()
+    again = creator_client.post(reverse("consent:undo", args=[2]), headers=HX)
+    assert again.status_code == 400
+
+
+def test_summary_counts(creator_client, creator):
+    make_videos(creator, 10, tag="a")
+    services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    services.consent_set_videos(
+        creator=creator,
+        actor=creator,
+        videos=Video.objects.filter(id__in=list(Video.objects.values_list("id", flat=True)[:4])),
+        state=VideoState("deny"),
+    )
+    text = creator_client.get(reverse("consent:summary"), {"tag": "a"}).text
+    assert '<strong data-testid="allowed-count">6</strong>' in text
+    assert '<strong data-testid="denied-count">4</strong>' in text
+
+
+def test_history_export_and_video_history(creator_client, other_client, creator):
+    video = make_video(creator, title="Tracked")
+    services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    services.consent_set_videos(
+        creator=creator,
+        actor=creator,
+        videos=Video.objects.filter(id=video.id),
+        state=VideoState("deny"),
+        action="video",
+    )
+    assert "Single video" in creator_client.get(reverse("consent:history")).text
+    csv_text = b"".join(
+        creator_client.get(reverse("consent:export_csv")).streaming_content
+    ).decode()
+    assert csv_text.splitlines()[0].startswith("seq,created_at,action")
+    assert len(csv_text.strip().splitlines()) == 3
+    rows = json.loads(
+        b"".join(creator_client.get(reverse("consent:export_json")).streaming_content)
+    )
+    assert [row["seq"] for row in rows] == [1, 2]
+    history = creator_client.get(reverse("consent:video_history", args=[video.public_id])).text
+    assert "not allowed for this video" in history
+    assert "account default — allowed (caption; everyone)" in history
+    assert (
+        other_client.get(reverse("consent:video_history", args=[video.public_id])).status_code
+        == 404
+    )
+    assert other_client.get(reverse("consent:history")).text.count("<tr>") == 0
+
+
+def test_library_with_consent_column_keeps_a_fixed_query_count(
+    creator_client, creator, django_assert_num_queries
+):
+    make_videos(creator, 1000, tag="t")
+    services.consent_set_videos(
+        creator=creator,
+        actor=creator,
+        videos=Video.objects.filter(owner=creator),
+        state=VideoState("deny"),
+    )
+    # session, user, count (LibraryStats), videos, tags, overrides of the page, policy, tag list
+    with django_assert_num_queries(8):
+        page = creator_client.get(reverse("videos:library"), {"page": 4})
+    assert page.text.count('<span class="badge">Not allowed</span>') == 50
+    with django_assert_num_queries(7):
+        creator_client.get(reverse("videos:library"), {"page": 4}, headers=HX)
+
+
+def test_video_detail_has_the_consent_panel(creator_client, creator):
+    video = make_video(creator)
+    text = creator_client.get(video.get_absolute_url()).text
+    assert 'id="video-consent"' in text and "from your account default" in text
+
+
+def test_settings_tokens_create_and_revoke(creator_client, creator, other_creator):
+    response = creator_client.post(reverse("consent:settings"), {"name": "scheduler"})
+    assert 'data-testid="new-token"' in response.text
+    token = creator.api_tokens.get()
+    theirs, _ = api_token_create(user=other_creator, name="theirs")
+    creator_client.post(reverse("consent:settings"), {"revoke": theirs.id})
+    theirs.refresh_from_db()
+    assert theirs.revoked_at is None
+    creator_client.post(reverse("consent:settings"), {"revoke": "not-a-number"})
+    creator_client.post(reverse("consent:settings"), {"revoke": token.id})
+    token.refresh_from_db()
+    assert token.revoked_at is not None
