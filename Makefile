@@ -9,6 +9,7 @@ STAMP := $(VENV)/.requirements-installed
 # Tests use their own PostgreSQL database (Django creates test_<name>) and Redis db number.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/creatorhub
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/13
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/creatorhub_bench
 PYTEST_ARGS ?=
 
@@ -45,7 +46,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	@bash scripts/services.sh >&2
-	@DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m bench
+	@DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m bench $(BENCH)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

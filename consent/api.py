@@ -11,13 +11,20 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from ninja import Field, Query, Router, Schema
-from pydantic import ConfigDict, StrictBool, StrictStr, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    StrictBool,
+    StrictStr,
+    StringConstraints,
+    model_validator,
+)
 
 from consent import selectors, services
 from consent.history import ledger_rows, video_history
 from consent.idsets import VideoState
 from consent.ledger import policy_state
-from consent.models import CreatorPolicy, LedgerEntry
+from consent.models import LedgerEntry
 from consent.scopes import mask_to_scopes, scopes_from_flags
 from creatorhub.api import ApiError, user_auth
 from creatorhub.videos.models import Video
@@ -31,7 +38,20 @@ from creatorhub.videos.selectors import (
 router = Router(tags=["consent"])
 PAGE_SIZE = 100
 AudienceName = Literal["everyone", "followers", "nobody"]
-ShortText = Annotated[str, StringConstraints(max_length=100)]
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL characters; refuse them as bad input, not a 500.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def text(max_length: int):
+    return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(_no_nul)]
+
+
+ShortText = text(100)
 
 
 class Strict(Schema):
@@ -60,12 +80,12 @@ class PolicyIn(Strict):
     remix: RemixPolicyIn
     training: TrainingIn
     clear_exceptions: StrictBool = False
-    reason: Annotated[str, StringConstraints(max_length=500)] = ""
+    reason: text(500) = ""
 
 
 class FilterIn(Strict):
-    q: Annotated[str, StringConstraints(max_length=100)] | None = None
-    tag: Annotated[str, StringConstraints(max_length=50)] | None = None
+    q: text(100) | None = None
+    tag: text(50) | None = None
     created_after: dt.date | None = None
     created_before: dt.date | None = None
 
@@ -80,9 +100,9 @@ class FilterIn(Strict):
 
 class SelectionIn(Strict):
     all: Literal[True] | None = None
-    ids: list[Annotated[StrictStr, StringConstraints(max_length=32)]] | None = Field(
-        default=None, max_length=selectors.MAX_SELECTION_IDS
-    )
+    ids: (
+        list[Annotated[StrictStr, StringConstraints(max_length=32), AfterValidator(_no_nul)]] | None
+    ) = Field(default=None, max_length=selectors.MAX_SELECTION_IDS)
     filter: FilterIn | None = None
 
     @model_validator(mode="after")
@@ -98,7 +118,7 @@ class BulkIn(Strict):
     remix: Literal["allow", "deny", "inherit"]
     scopes: ScopesIn | None = None
     audience: AudienceName | None = None
-    reason: Annotated[str, StringConstraints(max_length=500)] = ""
+    reason: text(500) = ""
 
 
 def _consent_error(error: services.ConsentError) -> ApiError:
@@ -107,7 +127,7 @@ def _consent_error(error: services.ConsentError) -> ApiError:
 
 
 def _policy_json(request: HttpRequest) -> dict:
-    policy = CreatorPolicy.objects.get_or_create(creator=request.user)[0]
+    policy = selectors.policy_for(creator=request.user)
     state = policy_state(policy)
     return {
         "remix": {
@@ -120,7 +140,7 @@ def _policy_json(request: HttpRequest) -> dict:
             "companies": state["training_companies"],
         },
         "ledger_seq": policy.ledger_seq,
-        "updated_at": policy.updated_at.isoformat(),
+        "updated_at": policy.updated_at.isoformat() if policy.updated_at else None,
     }
 
 

@@ -9,7 +9,6 @@ from consent.services import PolicyChange
 
 SCOPE_CHOICES = [(name, SCOPE_LABELS[name]) for name in SCOPES]
 REMIX_CHOICES = [("allow", "Allow"), ("deny", "Don't allow"), (INHERIT, "Account default")]
-MAX_IDS = 1000
 
 
 class ScopesField(forms.MultipleChoiceField):
@@ -43,7 +42,6 @@ class PolicyForm(forms.Form):
         help_text="Leave empty to allow any AI company to train on your videos.",
     )
     clear_exceptions = forms.BooleanField(required=False)
-    reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
@@ -70,10 +68,10 @@ class VideoConsentForm(forms.Form):
     audience = forms.ChoiceField(
         choices=[("", "Account default"), *Audience.choices], required=False
     )
+    inherit_details = forms.BooleanField(required=False)
 
 
 class BulkForm(VideoConsentForm):
-    ids = forms.CharField(required=False)  # replaced by getlist in the view
     select_all_matching = forms.BooleanField(required=False)
     filter_q = forms.CharField(required=False, max_length=100)
     filter_tag = forms.CharField(required=False, max_length=50)

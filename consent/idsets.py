@@ -63,7 +63,11 @@ def selection_sql(videos: QuerySet[Video]) -> tuple[str, tuple]:
 
 def state_groups(ids_sql: str, ids_params: tuple) -> tuple[list[Group], list[list[int]], int]:
     """One query: the selection's current override states as id-range groups, all its ranges,
-    and its size."""
+    and its size.
+
+    Islands of consecutive ids are found per state with one window function; the (few) state
+    islands are then merged into the selection's own ranges with a second window over them.
+    """
     video, override = _q(Video._meta.db_table), _q(VideoOverride._meta.db_table)
     sql = f"""
         WITH sel AS (
@@ -71,20 +75,31 @@ def state_groups(ids_sql: str, ids_params: tuple) -> tuple[list[Group], list[lis
                    o.scopes AS scopes, o.audience AS audience
             FROM {video} v LEFT JOIN {override} o ON o.video_id = v.id
             WHERE v.id IN ({ids_sql})
-        ), isl AS (
-            SELECT id, remix, scopes, audience,
-                   id - ROW_NUMBER() OVER (PARTITION BY remix, scopes, audience ORDER BY id)
-                       AS state_island,
-                   id - ROW_NUMBER() OVER (ORDER BY id) AS all_island
-            FROM sel
+        ), islands AS (
+            SELECT remix, scopes, audience, MIN(id) AS lo, MAX(id) AS hi, COUNT(*) AS n
+            FROM (
+                SELECT id, remix, scopes, audience,
+                       id - ROW_NUMBER() OVER (PARTITION BY remix, scopes, audience ORDER BY id)
+                           AS island
+                FROM sel
+            ) numbered
+            GROUP BY remix, scopes, audience, island
+        ), runs AS (
+            SELECT lo, hi, n,
+                   lo - CAST(COALESCE(SUM(n) OVER (ORDER BY lo ROWS BETWEEN UNBOUNDED
+                                                   PRECEDING AND 1 PRECEDING), 0) AS BIGINT)
+                       AS run
+            FROM islands
         )
-        SELECT 'state', remix, scopes, audience, MIN(id), MAX(id), COUNT(*)
-        FROM isl GROUP BY remix, scopes, audience, state_island
+        SELECT 'state', remix, scopes, audience, lo, hi, n FROM islands
         UNION ALL
-        SELECT 'all', NULL, NULL, NULL, MIN(id), MAX(id), COUNT(*)
-        FROM isl GROUP BY all_island
+        SELECT 'all', NULL, NULL, NULL, MIN(lo), MAX(hi), CAST(SUM(n) AS BIGINT)
+        FROM runs GROUP BY run
     """
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Sort the selection in memory rather than in temporary files.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, ids_params)
         rows = cursor.fetchall()
     ranges: dict[VideoState, list[list[int]]] = {}
@@ -104,41 +119,82 @@ def state_groups(ids_sql: str, ids_params: tuple) -> tuple[list[Group], list[lis
     return groups, sorted(all_ranges), sum(counts.values())
 
 
-def ranges_sql(ranges: list[list[int]]) -> tuple[str, tuple]:
-    """SQL for the ids of existing videos inside `ranges` (passed as one JSON parameter)."""
-    video = _q(Video._meta.db_table)
+INLINE_RANGES = 64
+
+
+def ranges_condition(column: str, ranges: list[list[int]]) -> tuple[str, tuple]:
+    """A WHERE condition for `column` lying in `ranges`.
+
+    A few ranges become plain BETWEENs (index range scans the planner estimates well); many
+    ranges are passed as one JSON parameter and expanded by the database.
+    """
+    if not ranges:
+        return "1 = 0", ()
+    if len(ranges) <= INLINE_RANGES:
+        parts, params = [], []
+        for lo, hi in ranges:
+            if lo == hi:
+                parts.append(f"{column} = %s")
+                params.append(lo)
+            else:
+                parts.append(f"{column} BETWEEN %s AND %s")
+                params.extend((lo, hi))
+        return "(" + " OR ".join(parts) + ")", tuple(params)
+    payload = json.dumps(ranges)
     if connection.vendor == "postgresql":
-        source = (
-            "SELECT (r->>0)::bigint AS lo, (r->>1)::bigint AS hi "
-            "FROM jsonb_array_elements(%s::jsonb) r"
+        return (
+            f"{column} IN (SELECT generate_series((r->>0)::bigint, (r->>1)::bigint) "
+            "FROM jsonb_array_elements(%s::jsonb) r)",
+            (payload,),
         )
-    else:
-        source = (
-            "SELECT json_extract(value, '$[0]') AS lo, json_extract(value, '$[1]') AS hi "
-            "FROM json_each(%s)"
-        )
-    sql = f"SELECT v.id FROM {video} v JOIN ({source}) rr ON v.id BETWEEN rr.lo AND rr.hi"
-    return sql, (json.dumps(ranges),)
+    video = _q(Video._meta.db_table)
+    return (
+        f"{column} IN (SELECT v2.id FROM {video} v2 JOIN (SELECT json_extract(value, '$[0]') "
+        "AS lo, json_extract(value, '$[1]') AS hi FROM json_each(%s)) rr "
+        "ON v2.id BETWEEN rr.lo AND rr.hi)",
+        (payload,),
+    )
 
 
-def apply_state(*, ids_sql: str, ids_params: tuple, state: VideoState, ledger_seq: int) -> None:
-    """Give every selected video `state` in one statement (DELETE for inherit, else upsert)."""
+def apply_state(
+    *, ranges: list[list[int]], state: VideoState, ledger_seq: int, had_overrides: int, total: int
+) -> None:
+    """Give exactly the videos in `ranges` (the snapshot the ledger records) `state`.
+
+    inherit is one DELETE; allow/deny is an UPDATE of the rows that exist plus an INSERT of the
+    missing ones, each skipped when the snapshot says it has nothing to do. The caller holds
+    the creator's policy lock, so no other change can add rows in between.
+    """
     video, override = _q(Video._meta.db_table), _q(VideoOverride._meta.db_table)
+    in_override, override_params = ranges_condition("video_id", ranges)
+    in_video, video_params = ranges_condition("v.id", ranges)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    values = (state.remix, state.scopes, state.audience, ledger_seq, now)
     with connection.cursor() as cursor:
         if state.remix == INHERIT:
-            cursor.execute(f"DELETE FROM {override} WHERE video_id IN ({ids_sql})", ids_params)
+            if had_overrides:
+                cursor.execute(f"DELETE FROM {override} WHERE {in_override}", override_params)
             return
-        cursor.execute(
-            f"""
-            INSERT INTO {override}
-                (video_id, creator_id, remix, scopes, audience, ledger_seq, updated_at)
-            SELECT v.id, v.owner_id, %s, %s, %s, %s, %s FROM {video} v WHERE v.id IN ({ids_sql})
-            ON CONFLICT (video_id) DO UPDATE SET remix = excluded.remix,
-                scopes = excluded.scopes, audience = excluded.audience,
-                ledger_seq = excluded.ledger_seq, updated_at = excluded.updated_at
-            """,
-            (state.remix, state.scopes, state.audience, ledger_seq, timezone.now(), *ids_params),
-        )
+        if had_overrides:
+            cursor.execute(
+                f"""
+                UPDATE {override} SET remix = %s, scopes = %s, audience = %s, ledger_seq = %s,
+                    updated_at = %s
+                WHERE {in_override}
+                """,
+                (*values, *override_params),
+            )
+        if had_overrides < total:
+            cursor.execute(
+                f"""
+                INSERT INTO {override}
+                    (remix, scopes, audience, ledger_seq, updated_at, video_id, creator_id)
+                SELECT %s, %s, %s, %s, %s, v.id, v.owner_id FROM {video} v
+                WHERE {in_video}
+                  AND NOT EXISTS (SELECT 1 FROM {override} o WHERE o.video_id = v.id)
+                """,
+                (*values, *video_params),
+            )
 
 
 def ranges_contain(ranges: list[list[int]], video_id: int) -> bool:

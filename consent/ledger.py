@@ -13,11 +13,13 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.db import connection, transaction
 from django.utils import timezone
 
 from consent.idsets import INHERIT, Group, VideoState, ranges_contain
-from consent.models import Audience, CreatorPolicy, LedgerEntry
+from consent.models import Audience, CreatorPolicy, LedgerEntry, VideoOverride
 from creatorhub.accounts.models import User
+from creatorhub.videos.models import Video
 
 GENESIS = "0" * 64
 
@@ -94,58 +96,114 @@ class VerifyResult:
     problem: str = ""
 
 
-def ledger_verify() -> VerifyResult:
-    """Walk every chain; the first entry that does not fit is named."""
-    checked = 0
-    rows = CreatorPolicy.objects.filter(ledger_seq__gt=0).values_list(
-        "creator_id", "ledger_seq", "ledger_head"
-    )
-    heads = {creator_id: seq for creator_id, seq, _ in rows}
-    head_hashes = {creator_id: head for creator_id, _, head in rows}
-    seen: set[int] = set()
-    creator, expected_seq, prev = None, 0, GENESIS
-    for entry in LedgerEntry.objects.order_by("creator_id", "seq").iterator(chunk_size=2000):
-        if entry.creator_id != creator:
-            if creator is not None:
-                problem = _check_head(creator, expected_seq, prev, heads, head_hashes)
-                if problem:
-                    return VerifyResult(False, checked, problem)
-            creator, expected_seq, prev = entry.creator_id, 0, GENESIS
-            seen.add(creator)
-        expected_seq += 1
+class _Chain:
+    """One creator's chain being walked: links, hashes, and the state it replays to."""
+
+    def __init__(self, creator_id: int) -> None:
+        self.creator_id = creator_id
+        self.seq, self.prev = 0, GENESIS
+        self.policy: dict = dict(DEFAULT_POLICY)
+        self.overrides: dict[int, VideoState] = {}
+
+    def add(self, entry: LedgerEntry) -> str:
+        self.seq += 1
         where = f"entry id={entry.id} (creator {entry.creator_id}, seq {entry.seq})"
-        if entry.seq != expected_seq:
+        if entry.seq != self.seq:
+            return f"{where}: expected seq {self.seq}; entries are missing or reordered"
+        if entry.prev_hash != self.prev:
+            return f"{where}: previous-hash link is broken"
+        if entry_hash(entry) != entry.hash:
+            return f"{where}: contents do not match its hash"
+        self.prev = entry.hash
+        if entry.payload.get("policy"):
+            self.policy = entry.payload["policy"]["after"]
+        for group in entry_groups(entry):
+            for lo, hi in group.ranges:
+                for video_id in range(lo, hi + 1):
+                    if group.state.remix == INHERIT:
+                        self.overrides.pop(video_id, None)
+                    else:
+                        self.overrides[video_id] = group.state
+        return ""
+
+    def check_head(self, head: tuple[int, str] | None) -> str:
+        seq, digest = head if head else (0, "")
+        if seq != self.seq:
+            return (
+                f"creator {self.creator_id}: the chain ends at seq {self.seq} but the policy "
+                f"records seq {seq}; entries were removed or added behind the ledger's back"
+            )
+        if self.seq and digest != self.prev:
+            return f"creator {self.creator_id}: the policy's head hash does not match the chain"
+        return ""
+
+    def check_live_state(self) -> str:
+        """The stored policy and overrides must be exactly what the chain replays to."""
+        policy = CreatorPolicy.objects.filter(creator_id=self.creator_id).first()
+        if policy is not None and policy_state(policy) != self.policy:
+            return f"creator {self.creator_id}: the account policy differs from its ledger"
+        live = {
+            video_id: VideoState(remix, scopes, audience)
+            for video_id, remix, scopes, audience in VideoOverride.objects.filter(
+                creator_id=self.creator_id
+            ).values_list("video_id", "remix", "scopes", "audience")
+        }
+        existing = set(Video.objects.filter(owner_id=self.creator_id).values_list("id", flat=True))
+        replayed = {k: v for k, v in self.overrides.items() if k in existing}
+        if live != replayed:
+            differing = {video_id for video_id, _ in set(live.items()) ^ set(replayed.items())}
+            ids = ", ".join(str(video_id) for video_id in sorted(differing)[:3])
+            return (
+                f"creator {self.creator_id}: per-video consent differs from its ledger "
+                f"(videos {ids})"
+            )
+        return ""
+
+
+def ledger_verify(*, live_state: bool = True) -> VerifyResult:
+    """Walk every chain in one snapshot; the first entry (or state) that does not fit is named.
+
+    Checks links, hashes and sequence per creator, the head recorded on the policy row, and
+    (with `live_state`) that the stored policy and overrides equal what the chain replays to.
+    """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        heads = {
+            creator_id: (seq, digest)
+            for creator_id, seq, digest in CreatorPolicy.objects.filter(
+                ledger_seq__gt=0
+            ).values_list("creator_id", "ledger_seq", "ledger_head")
+        }
+        checked = 0
+        chain: _Chain | None = None
+        seen: set[int] = set()
+
+        def finish(chain: _Chain) -> str:
+            return chain.check_head(heads.get(chain.creator_id)) or (
+                chain.check_live_state() if live_state else ""
+            )
+
+        for entry in LedgerEntry.objects.order_by("creator_id", "seq").iterator(chunk_size=2000):
+            if chain is None or entry.creator_id != chain.creator_id:
+                if chain is not None and (problem := finish(chain)):
+                    return VerifyResult(False, checked, problem)
+                chain = _Chain(entry.creator_id)
+                seen.add(entry.creator_id)
+            if problem := chain.add(entry):
+                return VerifyResult(False, checked, problem)
+            checked += 1
+        if chain is not None and (problem := finish(chain)):
+            return VerifyResult(False, checked, problem)
+        for missing in sorted(set(heads) - seen):
             return VerifyResult(
                 False,
                 checked,
-                f"{where}: expected seq {expected_seq}; entries are missing or reordered",
+                f"creator {missing}: the policy records {heads[missing][0]} entries, none found",
             )
-        if entry.prev_hash != prev:
-            return VerifyResult(False, checked, f"{where}: previous-hash link is broken")
-        if entry_hash(entry) != entry.hash:
-            return VerifyResult(False, checked, f"{where}: contents do not match its hash")
-        prev = entry.hash
-        checked += 1
-    if creator is not None:
-        problem = _check_head(creator, expected_seq, prev, heads, head_hashes)
-        if problem:
-            return VerifyResult(False, checked, problem)
-    for missing in sorted(set(heads) - seen):
-        return VerifyResult(
-            False,
-            checked,
-            f"creator {missing}: policy records {heads[missing]} entries, none found",
-        )
-    return VerifyResult(True, checked)
-
-
-def _check_head(creator, last_seq, last_hash, heads, head_hashes) -> str:
-    if heads.get(creator) != last_seq or head_hashes.get(creator) != last_hash:
-        return (
-            f"creator {creator}: chain ends at seq {last_seq} but the policy records "
-            f"seq {heads.get(creator)}; the last entries were removed or altered"
-        )
-    return ""
+        return VerifyResult(True, checked)
 
 
 def entry_groups(entry: LedgerEntry, key: str = "changes") -> list[Group]:
@@ -182,17 +240,8 @@ def replay_video(*, creator: User, video_id: int, at: dt.datetime | None) -> Rep
 
 
 def replay_creator(*, creator: User) -> tuple[dict, dict[int, VideoState]]:
-    """Policy and every override, rebuilt from the whole chain (for verification and tests)."""
-    policy: dict = dict(DEFAULT_POLICY)
-    overrides: dict[int, VideoState] = {}
+    """Policy and every override, rebuilt from the whole chain (verification and tests)."""
+    chain = _Chain(creator.id)
     for entry in entries_until(creator, None):
-        if entry.payload.get("policy"):
-            policy = entry.payload["policy"]["after"]
-        for group in entry_groups(entry):
-            for lo, hi in group.ranges:
-                for video_id in range(lo, hi + 1):
-                    if group.state.remix == INHERIT:
-                        overrides.pop(video_id, None)
-                    else:
-                        overrides[video_id] = group.state
-    return policy, overrides
+        chain.add(entry)
+    return chain.policy, chain.overrides

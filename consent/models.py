@@ -116,9 +116,9 @@ class LedgerEntry(models.Model):
     reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField()
     # {"policy": {"before": {...}, "after": {...}} | null,
-    #  "videos": [{"state": {...}, "ids": [[lo, hi], ...], "count": n}],   (the change)
-    #  "before": [{"state": {...}, "ids": [[lo, hi], ...], "count": n}],   (for undo)
-    #  "selection": {...}, "undoes": seq | null}
+    #  "changes": [{"state": {...}, "ids": [[lo, hi], ...], "count": n}],  (what was applied)
+    #  "before": [{"state": {...}, "ids": [[lo, hi], ...], "count": n}],   (what it replaced)
+    #  "selection": {...}, "undoes": seq (undo entries only)}
     payload = models.JSONField()
     affected = models.PositiveIntegerField(default=0)
     prev_hash = models.CharField(max_length=64)

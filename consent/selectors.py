@@ -20,24 +20,28 @@ from creatorhub.videos.selectors import LibraryFilter, library_videos
 
 
 def with_effective_consent(videos: QuerySet[Video]) -> QuerySet[Video]:
-    """Annotate consent_* fields: own (the override or None), allowed, scopes mask, audience,
-    training, seq."""
+    """Annotate consent_* fields: own (the override or None), scopes mask, allowed, audience,
+    training, seq. Allowed means allowed with at least one kind of remix."""
+    allow = Q(consent_override__remix=VideoOverride.Remix.ALLOW)
+    inherit = Q(consent_override__isnull=True)
     return videos.annotate(
         consent_own=F("consent_override__remix"),
-        consent_allowed=Case(
-            When(consent_override__remix=VideoOverride.Remix.ALLOW, then=Value(True)),
-            When(consent_override__remix=VideoOverride.Remix.DENY, then=Value(False)),
-            default=Coalesce(F("owner__consent_policy__remix_allowed"), Value(False)),
-            output_field=BooleanField(),
-        ),
         consent_scopes=Case(
             When(
-                consent_override__remix=VideoOverride.Remix.ALLOW,
-                consent_override__scopes__isnull=False,
+                allow & Q(consent_override__scopes__isnull=False),
                 then=F("consent_override__scopes"),
             ),
             default=Coalesce(F("owner__consent_policy__remix_scopes"), Value(0)),
             output_field=IntegerField(),
+        ),
+        consent_allowed=Case(
+            When(allow & ~Q(consent_scopes=0), then=Value(True)),
+            When(
+                inherit & Q(owner__consent_policy__remix_allowed=True) & ~Q(consent_scopes=0),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
         ),
         consent_audience=Coalesce(
             F("consent_override__audience"),
@@ -63,8 +67,20 @@ class EffectiveConsent:
     training_companies: list[str]
     source: str  # "account" or "video"
     override: str  # inherit / allow / deny
+    own_scopes: int | None  # the override's own kinds / audience (None: the account's)
+    own_audience: str | None
     ledger_seq: int
     updated_at: dt.datetime | None
+
+    @property
+    def open_to_everyone(self) -> bool:
+        """Anyone may remix it: what the noai signal is dropped for."""
+        return self.allowed and self.audience == Audience.EVERYONE
+
+    @property
+    def open_for_training(self) -> bool:
+        """Any AI company may train on it (an allow-list keeps the TDM reservation)."""
+        return self.training_allowed and not self.training_companies
 
     @property
     def scope_names(self) -> list[str]:
@@ -101,13 +117,15 @@ def _effective(policy: dict, override: VideoState, seq: int, updated_at) -> Effe
         scopes = override.scopes if override.scopes is not None else policy["remix_scopes"]
         audience = override.audience or policy["audience"]
     return EffectiveConsent(
-        allowed=allowed,
+        allowed=allowed and scopes != 0,
         scopes=scopes,
         audience=audience,
         training_allowed=policy["training_allowed"],
         training_companies=list(policy["training_companies"]),
         source="account" if override.remix == INHERIT else "video",
         override=override.remix,
+        own_scopes=override.scopes,
+        own_audience=override.audience,
         ledger_seq=seq,
         updated_at=updated_at,
     )
@@ -212,8 +230,13 @@ class PolicySummary:
         return max(0, self.video_count - self.exceptions)
 
 
+def policy_for(*, creator: User) -> CreatorPolicy:
+    """The creator's policy, or an unsaved all-denied one (reads never write)."""
+    return CreatorPolicy.objects.filter(creator=creator).first() or CreatorPolicy(creator=creator)
+
+
 def policy_summary(*, creator: User, video_count: int) -> PolicySummary:
-    policy = CreatorPolicy.objects.get_or_create(creator=creator)[0]
+    policy = policy_for(creator=creator)
     counts = VideoOverride.objects.filter(creator=creator).aggregate(
         allow=Count("pk", filter=Q(remix=VideoOverride.Remix.ALLOW)),
         deny=Count("pk", filter=Q(remix=VideoOverride.Remix.DENY)),

@@ -21,7 +21,6 @@ from creatorhub.videos.models import Video
 logger = logging.getLogger(__name__)
 
 MAX_COMPANIES = 50
-MAX_REASON = 500
 
 
 class ConsentError(ValueError):
@@ -53,6 +52,8 @@ def _validate_state(state: VideoState) -> None:
         raise ConsentError("Remix must be allow, deny or inherit.")
     if state.scopes is not None and not 0 <= state.scopes <= ALL_SCOPES:
         raise ConsentError("Unknown scopes.")
+    if state.scopes == 0:
+        raise ConsentError("Choose at least one kind of remix to allow.", code="no_scopes")
     if state.audience is not None and state.audience not in Audience.values:
         raise ConsentError(f"Audience must be one of {', '.join(Audience.values)}.")
     if state.remix != VideoOverride.Remix.ALLOW and (state.scopes is not None or state.audience):
@@ -80,6 +81,18 @@ def _announce(entry: LedgerEntry) -> None:
     transaction.on_commit(send)
 
 
+def _overridden(groups: list[Group]) -> int:
+    return sum(group.count for group in groups if group.state.remix != INHERIT)
+
+
+def _policy_fields(policy_before: dict | None) -> list[str]:
+    """Only the chain head moves when videos change; updated_at moves with the policy."""
+    head = ["ledger_seq", "ledger_head"]
+    if policy_before is None:
+        return head
+    return [*head, *policy_before, "updated_at"]
+
+
 def _record_video_change(
     *,
     policy: CreatorPolicy,
@@ -94,8 +107,7 @@ def _record_video_change(
     """Snapshot the selection's states, apply `state` in one statement, write the entry."""
     before, all_ranges, total = [], [], 0
     if videos is not None:
-        ids_sql, ids_params = idsets.selection_sql(videos)
-        before, all_ranges, total = idsets.state_groups(ids_sql, ids_params)
+        before, all_ranges, total = idsets.state_groups(*idsets.selection_sql(videos))
     unchanged = sum(group.count for group in before if group.state == state)
     payload = {
         "selection": selection,
@@ -115,9 +127,13 @@ def _record_video_change(
     )
     if total:
         idsets.apply_state(
-            ids_sql=ids_sql, ids_params=ids_params, state=state, ledger_seq=entry.seq
+            ranges=all_ranges,
+            state=state,
+            ledger_seq=entry.seq,
+            had_overrides=_overridden(before),
+            total=total,
         )
-    policy.save()
+    policy.save(update_fields=_policy_fields(policy_before))
     _announce(entry)
     return ChangeResult(entry=entry, selected=total, changed=total - unchanged)
 
@@ -221,10 +237,17 @@ def consent_undo(*, creator: User, actor: User, seq: int) -> ChangeResult:
         for field, value in policy_change["before"].items():
             setattr(policy, field, value)
     restores = entry_groups(target, "before")
+    # Every restored video currently has the target's state, so it has a row unless that
+    # state was inherit.
+    target_state = entry_groups(target, "changes")
+    had_rows = bool(target_state) and target_state[0].state.remix != INHERIT
     for group in restores:
-        ids_sql, ids_params = idsets.ranges_sql(group.ranges)
         idsets.apply_state(
-            ids_sql=ids_sql, ids_params=ids_params, state=group.state, ledger_seq=seq + 1
+            ranges=group.ranges,
+            state=group.state,
+            ledger_seq=seq + 1,
+            had_overrides=group.count if had_rows else 0,
+            total=group.count,
         )
     total = sum(group.count for group in restores)
     entry = ledger_append(
@@ -245,6 +268,6 @@ def consent_undo(*, creator: User, actor: User, seq: int) -> ChangeResult:
         },
         affected=total,
     )
-    policy.save()
+    policy.save(update_fields=_policy_fields(policy_change["before"] if policy_change else None))
     _announce(entry)
     return ChangeResult(entry=entry, selected=total, changed=total)

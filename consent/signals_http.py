@@ -84,9 +84,7 @@ class ConsentSignalsMiddleware:
             return response
         video = _video_for(request)
         consent = selectors.video_consent(video=video) if video is not None else None
-        training = bool(consent and consent.training_allowed)
-        remix = bool(consent and consent.allowed)
-        response["tdm-reservation"] = "0" if training else "1"
-        if not (training and remix):
+        response["tdm-reservation"] = "0" if consent and consent.open_for_training else "1"
+        if not (consent and consent.open_for_training and consent.open_to_everyone):
             response["X-Robots-Tag"] = NOAI
         return response

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import trigger_client_event
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from consent import selectors, services, tokens
 from consent.forms import BulkForm, PolicyForm, VideoConsentForm
@@ -73,6 +73,8 @@ def _state_from(form: VideoConsentForm) -> VideoState:
     data = form.cleaned_data
     if data["remix"] != "allow":
         return VideoState(data["remix"])
+    if data["inherit_details"]:
+        return VideoState("allow")
     scopes = scopes_to_mask(data["scopes"]) if data["scopes"] else None
     return VideoState("allow", scopes, data["audience"] or None)
 
@@ -111,12 +113,13 @@ def consent_page(request: HttpRequest) -> HttpResponse:
                 messages.success(request, message + ".")
                 return redirect("consent:page")
         if request.htmx:
-            return render(
+            response = render(
                 request,
                 "consent/page.html#policy-form",
                 {"form": form, "summary": summary},
                 status=400,
             )
+            return reswap(retarget(response, "#policy"), "outerHTML")
     context = {"form": form, "summary": summary}
     template = "consent/page.html#policy-form" if request.htmx else "consent/page.html"
     return render(request, template, context, status=400 if form.errors else 200)
@@ -179,6 +182,7 @@ def video_set(request: HttpRequest, public_id: str) -> HttpResponse:
         {
             "remix": request.POST.get("video_remix", request.POST.get("remix")),
             "audience": request.POST.get("audience", ""),
+            "inherit_details": request.POST.get("inherit_details", ""),
         }
         | ({"scopes": request.POST.getlist("scopes")} if "scopes" in request.POST else {})
     )
@@ -210,7 +214,8 @@ def undo(request: HttpRequest, seq: int) -> HttpResponse:
         result = services.consent_undo(creator=request.user, actor=request.user, seq=seq)
     except services.ConsentError as error:
         return _bulk_error(request, str(error))
-    message = f"Undone: change #{seq} was reverted for {result.selected:,} videos."
+    message = f"Undone: change #{seq} was reverted"
+    message += f" for {result.selected:,} videos." if result.selected else "."
     if request.htmx:
         return _status(request, message=message, entry=result.entry, undoable=False)
     messages.success(request, message)

@@ -34,7 +34,8 @@ def video_consent_panel(context, video) -> dict:
         "video": video,
         "consent": consent,
         "scope_choices": [(name, SCOPE_LABELS[name]) for name in SCOPES],
-        "checked_scopes": mask_to_names(consent.scopes) or ["caption"],
+        "checked_scopes": mask_to_names(consent.own_scopes or consent.scopes) or ["caption"],
+        "inherits_details": consent.own_scopes is None and consent.own_audience is None,
         "request": context.get("request"),
     }
 
@@ -43,7 +44,7 @@ def video_consent_panel(context, video) -> dict:
 def consent_robots_meta(video) -> str:
     """The robots meta tag AI crawlers read, for a video whose remix or training is not allowed."""
     consent = selectors.video_consent(video=video)
-    if consent.allowed and consent.training_allowed:
+    if consent.open_for_training and consent.open_to_everyone:
         return ""
     return format_html('<meta name="robots" content="{}">', "noai, noimageai")
 

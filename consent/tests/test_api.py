@@ -251,3 +251,46 @@ def test_create_api_token_command_prints_only_the_token(creator, capsys):
         Client(headers={"Authorization": f"Bearer {out}"}).get("/api/v1/me/consent").status_code
         == 200
     )
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        (
+            "put",
+            "/api/v1/me/consent",
+            {"remix": {"allowed": False}, "training": {"allowed": False}, "reason": "a\x00b"},
+        ),
+        (
+            "put",
+            "/api/v1/me/consent",
+            {"remix": {"allowed": False}, "training": {"allowed": True, "companies": ["\x00"]}},
+        ),
+        (
+            "post",
+            "/api/v1/me/videos/consent",
+            {"selection": {"filter": {"q": "x\x00"}}, "remix": "deny"},
+        ),
+    ],
+)
+def test_nul_characters_are_400_not_500(api, method, url, body):
+    response = send(api, method, url, body)
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
+    assert not LedgerEntry.objects.exists()
+
+
+def test_nul_in_query_is_400(api):
+    assert api.get("/api/v1/me/videos", {"q": "a\x00"}).status_code == 400
+
+
+def test_allow_with_no_kinds_is_refused(api, creator):
+    make_video(creator)
+    r = send(
+        api,
+        "post",
+        "/api/v1/me/videos/consent",
+        {"selection": {"all": True}, "remix": "allow", "scopes": {"caption": False}},
+    )
+    assert r.status_code == 400 and r.json()["error"] == "no_scopes"
+    assert not VideoOverride.objects.exists()

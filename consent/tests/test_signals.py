@@ -77,3 +77,24 @@ def test_unattributable_media_gets_the_conservative_answer(anon_client):
     assert response.headers["tdm-reservation"] == "1"
     assert response.headers["X-Robots-Tag"] == "noai, noimageai"
     default_storage.delete(name)
+
+
+def test_training_for_listed_companies_only_keeps_the_reservation(anon_client, video, creator):
+    services.consent_set_policy(
+        creator=creator,
+        actor=creator,
+        change=policy(allowed=True, training=True, companies=("Acme AI",)),
+    )
+    page = anon_client.get(video.get_public_url())
+    assert page.headers["tdm-reservation"] == "1"
+
+
+def test_followers_only_remix_keeps_noai(anon_client, video, creator):
+    services.consent_set_policy(
+        creator=creator,
+        actor=creator,
+        change=policy(allowed=True, training=True, audience="followers"),
+    )
+    page = anon_client.get(video.get_public_url())
+    assert page.headers["tdm-reservation"] == "0"
+    assert page.headers["X-Robots-Tag"] == "noai, noimageai"

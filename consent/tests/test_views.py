@@ -212,3 +212,36 @@ def test_settings_tokens_create_and_revoke(creator_client, creator, other_creato
     creator_client.post(reverse("consent:settings"), {"revoke": token.id})
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_policy_form_errors_replace_the_form_region(creator_client):
+    response = creator_client.post(
+        reverse("consent:page"),
+        {"remix_allowed": "1", "scopes": [], "audience": "everyone", "training_allowed": "0"},
+        headers=HX,
+    )
+    assert response.status_code == 400
+    assert response.headers["HX-Retarget"] == "#policy"
+    assert response.headers["HX-Reswap"] == "outerHTML"
+    assert response.text.lstrip().startswith('<section id="policy"')
+
+
+def test_video_panel_keeps_inherited_details_and_nobody(creator_client, creator):
+    video = make_video(creator)
+    url = reverse("consent:video", args=[video.public_id])
+    creator_client.post(url, {"remix": "allow", "scopes": ["face"], "audience": "nobody"})
+    override = VideoOverride.objects.get(video=video)
+    assert (override.scopes, override.audience) == (4, "nobody")
+    panel = creator_client.get(video.get_absolute_url()).text
+    assert '<option value="nobody" selected>' in panel
+    assert 'name="inherit_details" value="on" >' in panel or 'value="on" >' in panel
+    services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    creator_client.post(
+        url, {"remix": "allow", "inherit_details": "on", "scopes": ["face"], "audience": "nobody"}
+    )
+    override.refresh_from_db()
+    assert (override.scopes, override.audience) == (None, None)
+    assert (
+        'name="inherit_details" value="on" checked'
+        in creator_client.get(video.get_absolute_url()).text
+    )

@@ -1,0 +1,166 @@
+"""Consent changes at scale, on the configured database (PostgreSQL in `make bench`).
+
+- account switch on a 100k- vs a 1k-video library (one request each; target ratio <= 1.2)
+- a bulk action over a 100k-row filter vs a raw SQL UPDATE of the same rows (target <= 1.5x,
+  <= 12 queries)
+- opting out a 10k library with one bulk request vs 10k single-video requests (target >= 1000x);
+  the first `singles` (1,000) single requests are run and timed, and the total for the whole
+  library is their mean times its size
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from django.db import connection
+from django.test import Client
+
+from bench.harness import analyze, count_queries, median_ms
+
+HX = {"HX-Request": "true"}
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _switch_form(allowed: bool) -> dict:
+    return {
+        "remix_allowed": "1" if allowed else "0",
+        "scopes": ["caption"],
+        "audience": "everyone",
+        "training_allowed": "0",
+        "training_companies": "",
+    }
+
+
+def _timed_post(client: Client, url: str, data: dict) -> float:
+    start = time.perf_counter()
+    response = client.post(url, data, headers=HX)
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, response.content[:300]
+    return elapsed
+
+
+def account_switch(small, large, repeat: int) -> dict:
+    figures = {}
+    for label, owner in (("1k", small), ("100k", large)):
+        client = _client(owner)
+        samples = [
+            _timed_post(client, "/consent/", _switch_form(allowed=index % 2 == 0))
+            for index in range(repeat)
+        ]
+        with count_queries() as queries:
+            _timed_post(client, "/consent/", _switch_form(allowed=False))
+        figures[f"switch_{label}_ms"] = round(statistics.median(samples), 3)
+        figures[f"switch_{label}_queries"] = len(queries)
+    figures["switch_ratio_100k_vs_1k"] = round(
+        figures["switch_100k_ms"] / figures["switch_1k_ms"], 3
+    )
+    return figures
+
+
+def bulk_vs_raw_sql(large, repeat: int) -> dict:
+    from consent.idsets import selection_sql
+    from consent.models import VideoOverride
+    from creatorhub.videos.selectors import LibraryFilter, library_videos
+
+    client = _client(large)
+    data = {"select_all_matching": "1", "filter_tag": "travel"}
+    _timed_post(client, "/consent/bulk/", data | {"remix": "deny"})  # rows now exist
+    remixes = ["allow", "deny"]
+    scopes = {"allow": ["caption"], "deny": []}
+    bulk = []
+    for index in range(repeat):
+        remix = remixes[index % 2]
+        bulk.append(
+            _timed_post(client, "/consent/bulk/", data | {"remix": remix, "scopes": scopes[remix]})
+        )
+    with count_queries() as queries:
+        _timed_post(client, "/consent/bulk/", data | {"remix": "deny"})
+
+    ids_sql, ids_params = selection_sql(
+        library_videos(owner=large, filters=LibraryFilter(tag="travel"))
+    )
+    table = connection.ops.quote_name(VideoOverride._meta.db_table)
+    raw = []
+    for index in range(repeat):
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET remix = %s WHERE video_id IN ({ids_sql})",
+                (remixes[index % 2], *ids_params),
+            )
+            rows = cursor.rowcount
+        raw.append((time.perf_counter() - start) * 1000)
+    bulk_ms, raw_ms = statistics.median(bulk), statistics.median(raw)
+    return {
+        "bulk_100k_filter_ms": round(bulk_ms, 3),
+        "raw_sql_update_100k_ms": round(raw_ms, 3),
+        "raw_sql_rows": rows,
+        "bulk_vs_raw_ratio": round(bulk_ms / raw_ms, 3),
+        "bulk_queries": len(queries),
+    }
+
+
+def opt_out(owner, singles: int) -> dict:
+    from creatorhub.videos.models import Video
+
+    client = _client(owner)
+    bulk_ms = median_ms(
+        lambda: _timed_post(
+            client, "/consent/bulk/", {"select_all_matching": "1", "remix": "deny"}
+        ),
+        repeat=3,
+        warmup=1,
+    )
+    public_ids = list(
+        Video.objects.filter(owner=owner).order_by("id").values_list("public_id", flat=True)
+    )[:singles]
+    start = time.perf_counter()
+    for public_id in public_ids:
+        response = client.post(f"/consent/videos/{public_id}/", {"video_remix": "deny"}, headers=HX)
+        assert response.status_code == 200
+    singles_ms = (time.perf_counter() - start) * 1000
+    per_request = singles_ms / len(public_ids)
+    library = Video.objects.filter(owner=owner).count()
+    return {
+        "opt_out_library": library,
+        "opt_out_bulk_ms": bulk_ms,
+        "single_requests_run": len(public_ids),
+        "single_request_mean_ms": round(per_request, 3),
+        "opt_out_singles_total_ms": round(per_request * library, 1),
+        "opt_out_ratio_singles_vs_bulk": round(per_request * library / bulk_ms, 1),
+    }
+
+
+def run(
+    *,
+    small: int = 1_000,
+    large: int = 100_000,
+    optout: int = 10_000,
+    repeat: int = 9,
+    singles: int = 1_000,
+) -> dict:
+    from creatorhub.accounts.tests.factories import make_user
+    from creatorhub.videos.tests.factories import make_videos
+
+    small_owner, large_owner, optout_owner = (
+        make_user("switch1k"),
+        make_user("switch100k"),
+        make_user("optout10k"),
+    )
+    make_videos(small_owner, small, tag="travel")
+    make_videos(large_owner, large, tag="travel")
+    make_videos(optout_owner, optout, tag="travel")
+    analyze()
+    figures = account_switch(small_owner, large_owner, repeat)
+    figures |= bulk_vs_raw_sql(large_owner, repeat)
+    figures |= opt_out(optout_owner, singles)
+    figures["targets"] = (
+        "switch ratio <= 1.2; bulk vs raw <= 1.5x and <= 12 queries; opt-out ratio >= 1000"
+    )
+    return figures
