@@ -21,8 +21,16 @@ def allowed_count(owner) -> int:
 
 
 def test_everything_starts_not_allowed(creator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from creatorhub.videos import imports
+
     make_videos(creator, 30)
     call_command("seed_demo", videos=5, creators=1)
+    staged, _ = imports.import_stage(
+        owner=creator, file=SimpleUploadedFile("x.csv", b"title\nImported one\n")
+    )
+    imports.import_commit(staged=staged)
     policy_row = CreatorPolicy.objects.get(creator=creator)
     assert (policy_row.remix_allowed, policy_row.training_allowed, policy_row.remix_scopes) == (
         False,
@@ -30,7 +38,8 @@ def test_everything_starts_not_allowed(creator):
         0,
     )
     annotated = selectors.with_effective_consent(Video.objects.all())
-    assert annotated.count() > 30
+    assert annotated.filter(title="Imported one").exists()
+    assert annotated.count() > 31
     assert not annotated.filter(consent_allowed=True).exists()
     assert not annotated.filter(consent_training=True).exists()
     assert not VideoOverride.objects.exists()
@@ -250,6 +259,24 @@ def test_changes_announce_the_entry_on_commit(creator, django_capture_on_commit_
     with django_capture_on_commit_callbacks() as callbacks:
         services.consent_set_policy(creator=creator, actor=creator, change=policy())
     assert len(callbacks) == 1
+
+
+def test_a_broker_failure_never_undoes_the_change(
+    creator, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    from kombu.exceptions import OperationalError
+
+    from consent import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.consent_changed, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    assert CreatorPolicy.objects.get(creator=creator).remix_allowed
+    assert LedgerEntry.objects.filter(id=result.entry.id).exists()
+    assert "Could not enqueue consent_changed" in caplog.text
 
 
 def test_a_moderator_change_records_the_moderator(creator, moderator):
