@@ -19,37 +19,45 @@ from creatorhub.videos.models import Video
 from creatorhub.videos.selectors import LibraryFilter, library_videos
 
 
-def with_effective_consent(videos: QuerySet[Video]) -> QuerySet[Video]:
+def with_effective_consent(videos: QuerySet, *, prefix: str = "") -> QuerySet:
     """Annotate consent_* fields: own (the override or None), scopes mask, allowed, audience,
-    training, seq. Allowed means allowed with at least one kind of remix."""
-    allow = Q(consent_override__remix=VideoOverride.Remix.ALLOW)
-    inherit = Q(consent_override__isnull=True)
+    training. Allowed means allowed with at least one kind of remix.
+
+    `prefix` reaches the video through a relation, e.g. "video__" on a queryset of remixes.
+    """
+
+    def path(name: str) -> str:
+        return f"{prefix}{name}"
+
+    allow = Q(**{path("consent_override__remix"): VideoOverride.Remix.ALLOW})
+    inherit = Q(**{path("consent_override__isnull"): True})
     return videos.annotate(
-        consent_own=F("consent_override__remix"),
+        consent_own=F(path("consent_override__remix")),
         consent_scopes=Case(
             When(
-                allow & Q(consent_override__scopes__isnull=False),
-                then=F("consent_override__scopes"),
+                allow & Q(**{path("consent_override__scopes__isnull"): False}),
+                then=F(path("consent_override__scopes")),
             ),
-            default=Coalesce(F("owner__consent_policy__remix_scopes"), Value(0)),
+            default=Coalesce(F(path("owner__consent_policy__remix_scopes")), Value(0)),
             output_field=IntegerField(),
         ),
         consent_allowed=Case(
             When(allow & ~Q(consent_scopes=0), then=Value(True)),
             When(
-                inherit & Q(owner__consent_policy__remix_allowed=True) & ~Q(consent_scopes=0),
+                inherit
+                & Q(**{path("owner__consent_policy__remix_allowed"): True})
+                & ~Q(consent_scopes=0),
                 then=Value(True),
             ),
             default=Value(False),
             output_field=BooleanField(),
         ),
         consent_audience=Coalesce(
-            F("consent_override__audience"),
-            F("owner__consent_policy__audience"),
+            F(path("consent_override__audience")),
+            F(path("owner__consent_policy__audience")),
             Value(Audience.EVERYONE.value),
         ),
-        consent_training=Coalesce(F("owner__consent_policy__training_allowed"), Value(False)),
-        consent_seq=Coalesce(F("owner__consent_policy__ledger_seq"), Value(0)),
+        consent_training=Coalesce(F(path("owner__consent_policy__training_allowed")), Value(False)),
     )
 
 
@@ -326,3 +334,31 @@ def library_consent(*, owner: User, videos: list[Video]) -> LibraryConsent:
     by_video = consent_map(videos=videos, policies={owner.id: policy} if policy else {})
     scopes = policy.remix_scopes if policy else 0
     return LibraryConsent(by_video, mask_to_names(scopes) or ["caption"])
+
+
+def with_remix_permission(
+    queryset: QuerySet, *, video_prefix: str, requester_field: str, scopes_field: str
+) -> QuerySet:
+    """Annotate `consent_permitted`: the set-based twin of remix_permission, for rows that name
+    a video, a requester and the scopes they need (e.g. remixes)."""
+    from django.db.models import Exists, OuterRef
+
+    from creatorhub.accounts.models import Follow
+
+    owner = f"{video_prefix}owner_id"
+    annotated = with_effective_consent(queryset, prefix=video_prefix).annotate(
+        consent_scope_match=F(scopes_field).bitand(F("consent_scopes")),
+        consent_follows=Exists(
+            Follow.objects.filter(follower=OuterRef(requester_field), followed=OuterRef(owner))
+        ),
+    )
+    own = Q(**{requester_field: F(owner)})
+    audience = Q(consent_audience=Audience.EVERYONE) | (
+        Q(consent_audience=Audience.FOLLOWERS) & Q(consent_follows=True)
+    )
+    allowed = Q(consent_allowed=True) & Q(consent_scope_match=F(scopes_field)) & audience
+    return annotated.annotate(
+        consent_permitted=Case(
+            When(own | allowed, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )

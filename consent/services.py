@@ -3,7 +3,6 @@ per state, one ledger entry, all in one transaction; downstream is told on commi
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,9 +15,8 @@ from consent.ledger import entry_groups, ledger_append, policy_state
 from consent.models import Audience, CreatorPolicy, LedgerEntry, VideoOverride
 from consent.scopes import ALL_SCOPES
 from creatorhub.accounts.models import User
+from creatorhub.enqueue import enqueue_on_commit
 from creatorhub.videos.models import Video
-
-logger = logging.getLogger(__name__)
 
 MAX_COMPANIES = 50
 
@@ -67,18 +65,10 @@ def policy_lock(*, creator: User) -> CreatorPolicy:
 
 
 def _announce(entry: LedgerEntry) -> None:
-    """Tell downstream (the remixer) after commit. The broker being down never undoes the
-    change: the error is logged and the remixer's reconciler catches up."""
+    """Tell downstream (the remixer) after commit; a dead broker never undoes the change."""
+    from consent.tasks import consent_changed
 
-    def send() -> None:
-        from consent.tasks import consent_changed
-
-        try:
-            consent_changed.delay(entry.id)
-        except Exception:
-            logger.exception("Could not enqueue consent_changed(%s); the reconciler will", entry.id)
-
-    transaction.on_commit(send)
+    enqueue_on_commit(consent_changed, entry.id)
 
 
 def _overridden(groups: list[Group]) -> int:

@@ -93,8 +93,10 @@ def _invalid(request, exc: ValidationError):
 
 def _register_routers() -> None:
     from consent.api import router as consent_router
+    from remixer.api import router as remixer_router
 
     api.add_router("/", consent_router)
+    api.add_router("/", remixer_router)
 
 
 _register_routers()

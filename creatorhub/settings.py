@@ -172,7 +172,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE = {
+    "reconcile-remixes": {"task": "remixer.tasks.reconcile", "schedule": 60.0},
+}
+
+REMIX_RATE_PER_MINUTE = env_int("REMIX_RATE_PER_MINUTE", 10)
 
 # Content-Security-Policy on every response: only our own scripts and styles, no inline code.
 SECURE_CSP = {

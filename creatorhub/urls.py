@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("creatorhub.accounts.urls")),
     path("", include("creatorhub.videos.urls")),
     path("", include("consent.urls")),
+    path("", include("remixer.urls")),
     path("api/v1/", api.urls),
     path(".well-known/tdmrep.json", tdmrep_json, name="tdmrep"),
     path("ai.txt", ai_txt, name="ai_txt"),

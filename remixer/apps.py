@@ -6,3 +6,9 @@ from django.apps import AppConfig
 class RemixerConfig(AppConfig):
     name = "remixer"
     verbose_name = "Remixes"
+
+    def ready(self) -> None:
+        from consent.signals import consent_changed
+        from remixer.receivers import on_consent_changed
+
+        consent_changed.connect(on_consent_changed, dispatch_uid="remixer.on_consent_changed")

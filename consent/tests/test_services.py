@@ -276,7 +276,7 @@ def test_a_broker_failure_never_undoes_the_change(
         result = services.consent_set_policy(creator=creator, actor=creator, change=policy())
     assert CreatorPolicy.objects.get(creator=creator).remix_allowed
     assert LedgerEntry.objects.filter(id=result.entry.id).exists()
-    assert "Could not enqueue consent_changed" in caplog.text
+    assert "Could not enqueue consent.tasks.consent_changed" in caplog.text
 
 
 def test_a_moderator_change_records_the_moderator(creator, moderator):

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django import forms
+
+from remixer.models import Remix
+
+
+class RemixRequestForm(forms.Form):
+    template = forms.ChoiceField(choices=Remix.Template.choices, widget=forms.RadioSelect)
+    top = forms.CharField(required=False, max_length=200, label="Top text")
+    bottom = forms.CharField(required=False, max_length=200, label="Bottom text")
+    style = forms.ChoiceField(
+        choices=[("classic", "Classic"), ("bar", "Caption bar")], required=False
+    )
+    backdrop = forms.ChoiceField(
+        choices=[("gradient", "Gradient"), ("stripes", "Stripes"), ("dots", "Dots")],
+        required=False,
+    )
+    effect = forms.ChoiceField(
+        choices=[("pixelate", "Pixelate"), ("cartoon", "Cartoon"), ("sticker", "Sticker")],
+        required=False,
+    )
+
+    def inputs(self) -> dict:
+        data = self.cleaned_data
+        template = data["template"]
+        if template == Remix.Template.CAPTION:
+            return {
+                "top": data["top"],
+                "bottom": data["bottom"],
+                "style": data["style"] or "classic",
+            }
+        if template == Remix.Template.BACKGROUND:
+            return {"backdrop": data["backdrop"] or "gradient"}
+        return {"effect": data["effect"] or "pixelate"}
+
+
+class RemixFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=[("", "Any status"), *Remix.Status.choices], required=False)
+    template = forms.ChoiceField(
+        choices=[("", "Any template"), *Remix.Template.choices], required=False
+    )
+    video = forms.CharField(required=False, max_length=32)

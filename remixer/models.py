@@ -1,0 +1,95 @@
+"""Remixes of creators' videos, and the notifications they cause."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from creatorhub.videos.models import new_public_id
+
+
+class Remix(models.Model):
+    """A viewer's meme remix of a video.
+
+    queued → rendering → published; published → withdrawn (takedown) or held (consent ended);
+    held → queued when consent returns; failed after the last retry.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RENDERING = "rendering", "Rendering"
+        PUBLISHED = "published", "Published"
+        HELD = "held", "Held: consent ended"
+        WITHDRAWN = "withdrawn", "Taken down"
+        FAILED = "failed", "Failed"
+
+    class Template(models.TextChoices):
+        CAPTION = "caption", "Caption meme"
+        BACKGROUND = "background", "New background"
+        FACE = "face", "Face effect"
+
+    public_id = models.CharField(max_length=22, unique=True, default=new_public_id, editable=False)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="remixes"
+    )
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="remixes")
+    template = models.CharField(max_length=12, choices=Template.choices)
+    inputs = models.JSONField(default=dict)
+    scopes = models.PositiveSmallIntegerField(help_text="Consent scopes the template needs.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    reason = models.CharField(max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=0, help_text="Bumped by every render claim.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    output = models.FileField(upload_to="remixes/", blank=True)
+    consent_seq = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The creator's ledger seq the remix was published under."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "remixes"
+        indexes = [
+            models.Index(fields=["video", "status"], name="remix_video_status"),
+            models.Index(fields=["requester", "-created_at"], name="remix_requester_created"),
+            models.Index(fields=["status", "updated_at"], name="remix_status_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_template_display()} of {self.video_id} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("remixer:detail", args=[self.public_id])
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == self.Status.PUBLISHED and bool(self.output)
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        NEW_REMIX = "new_remix", "New remix of your video"
+        PUBLISHED = "published", "Your remix is ready"
+        TAKEN_DOWN = "taken_down", "Your remix was taken down"
+        HELD = "held", "Your remix was withdrawn: consent ended"
+        REGENERATED = "regenerated", "Remixes regenerated"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    remix = models.ForeignKey(
+        Remix, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notif_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: {self.message}"

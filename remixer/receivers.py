@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from consent.models import LedgerEntry
+from remixer.services import remixes_sync_with_consent
+
+
+def on_consent_changed(sender, entry_id: int, **kwargs) -> None:
+    """A committed consent change: withdraw what it forbids, regenerate what it allows again."""
+    creator_id = (
+        LedgerEntry.objects.filter(id=entry_id).values_list("creator_id", flat=True).first()
+    )
+    if creator_id is not None:
+        remixes_sync_with_consent(creator_id=creator_id)

@@ -1,0 +1,319 @@
+"""Writes for remixes: request, render + publish under consent, sync with consent, takedown.
+
+Consent is checked at request time, before rendering, and at publish time inside the
+transaction that publishes, holding the creator's consent lock (the CreatorPolicy row every
+consent change also locks), so a publish and a revocation can never interleave.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from PIL import Image
+
+from consent.models import CreatorPolicy
+from consent.scopes import scopes_to_mask
+from consent.selectors import remix_permission, with_remix_permission
+from creatorhub.accounts.models import User
+from creatorhub.enqueue import enqueue_on_commit
+from creatorhub.videos.media import encode_jpeg
+from creatorhub.videos.models import Video
+from remixer import engines
+from remixer.models import Notification, Remix
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE_SCOPES = {
+    Remix.Template.CAPTION: scopes_to_mask(["caption"]),
+    Remix.Template.BACKGROUND: scopes_to_mask(["background"]),
+    Remix.Template.FACE: scopes_to_mask(["face"]),
+}
+LIVE = (Remix.Status.QUEUED, Remix.Status.RENDERING, Remix.Status.PUBLISHED)
+REVOKED_REASON = (
+    "The creator no longer allows this remix; it will come back if they allow it again."
+)
+
+
+class RemixRefused(Exception):
+    """A request consent or limits refuse; `code` for the API, the message for people."""
+
+    def __init__(self, message: str, code: str = "remix_not_allowed", status: int = 403) -> None:
+        super().__init__(message)
+        self.code, self.status = code, status
+
+
+def notify(*, recipients: Iterable[tuple[int, Remix | None]], kind: str, message: str) -> None:
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient_id=user_id, kind=kind, remix=remix, message=message[:300])
+            for user_id, remix in recipients
+        ]
+    )
+
+
+@transaction.atomic
+def remix_request(*, requester: User, video: Video, template: str, inputs: dict) -> Remix:
+    """Queue a remix if consent allows it now; refused requests queue nothing."""
+    if template not in TEMPLATE_SCOPES:
+        raise RemixRefused(
+            f"Unknown template; choose {', '.join(TEMPLATE_SCOPES)}.", "invalid_request", 400
+        )
+    try:
+        cleaned = engines.validate_inputs(template, inputs)
+    except engines.RenderError as error:
+        raise RemixRefused(str(error), "invalid_request", 400) from None
+    if not video.poster:
+        raise RemixRefused("This video has no poster frame to remix yet.", "not_ready", 409)
+    scopes = TEMPLATE_SCOPES[template]
+    decision = remix_permission(user=requester, video=video, scopes=scopes)
+    if not decision.allowed:
+        raise RemixRefused(decision.reason)
+    window = timezone.now() - dt.timedelta(minutes=1)
+    recent = Remix.objects.filter(requester=requester, created_at__gte=window).count()
+    if recent >= settings.REMIX_RATE_PER_MINUTE:
+        raise RemixRefused(
+            f"You can request {settings.REMIX_RATE_PER_MINUTE} remixes a minute; try again soon.",
+            "rate_limited",
+            429,
+        )
+    remix = Remix.objects.create(
+        requester=requester, video=video, template=template, inputs=cleaned, scopes=scopes
+    )
+    if video.owner_id != requester.id:
+        notify(
+            recipients=[(video.owner_id, remix)],
+            kind=Notification.Kind.NEW_REMIX,
+            message=f"@{requester.username} requested a {template} remix of “{video.title}”.",
+        )
+    from remixer.tasks import render_remix
+
+    enqueue_on_commit(render_remix, remix.id)
+    return remix
+
+
+def _claim(remix_id: int) -> Remix | None:
+    """queued → rendering with a conditional UPDATE; None if another worker has it."""
+    claimed = Remix.objects.filter(id=remix_id, status=Remix.Status.QUEUED).update(
+        status=Remix.Status.RENDERING,
+        version=F("version") + 1,
+        attempts=F("attempts") + 1,
+        claimed_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    if not claimed:
+        return None
+    return Remix.objects.select_related("video__owner", "requester").get(id=remix_id)
+
+
+def output_name(remix: Remix) -> str:
+    """Deterministic per remix and render version, so a retried render overwrites itself."""
+    return f"remixes/{remix.public_id}/v{remix.version}.jpg"
+
+
+def remix_render(*, remix_id: int) -> str:
+    """Claim, re-check consent, render, and publish under the consent lock. Returns the outcome."""
+    remix = _claim(remix_id)
+    if remix is None:
+        return "not-claimed"
+    video = remix.video
+    decision = remix_permission(user=remix.requester, video=video, scopes=remix.scopes)
+    if not decision.allowed:
+        _hold(remix, decision.reason)
+        return "held"
+    try:
+        image = _render_image(remix)
+    except engines.RenderError as error:
+        Remix.objects.filter(id=remix.id, version=remix.version).update(
+            status=Remix.Status.FAILED, reason=str(error)[:300], updated_at=timezone.now()
+        )
+        return "failed"
+    name = output_name(remix)
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    default_storage.save(name, ContentFile(encode_jpeg(image)))
+    return _publish(remix, name)
+
+
+def _render_image(remix: Remix) -> Image.Image:
+    with remix.video.poster.open("rb") as handle:
+        poster = Image.open(io.BytesIO(handle.read()))
+        poster.load()
+    request = engines.RenderRequest(
+        poster=poster.convert("RGB"),
+        template=remix.template,
+        inputs=remix.inputs,
+        credit=f"@{remix.video.owner.username} · Creator Hub",
+    )
+    return engines.render(request)
+
+
+def _publish(remix: Remix, name: str) -> str:
+    with transaction.atomic():
+        # The consent lock: a consent change holds it while it commits, so this check sees
+        # either the consent before the change (and the change's sync withdraws us) or after.
+        policy = (
+            CreatorPolicy.objects.select_for_update()
+            .filter(creator_id=remix.video.owner_id)
+            .first()
+        )
+        current = Remix.objects.select_for_update().get(id=remix.id)
+        if current.status != Remix.Status.RENDERING or current.version != remix.version:
+            transaction.on_commit(lambda: default_storage.delete(name))
+            return "superseded"
+        decision = remix_permission(user=remix.requester, video=remix.video, scopes=remix.scopes)
+        if not decision.allowed:
+            transaction.on_commit(lambda: default_storage.delete(name))
+            _hold(current, decision.reason)
+            return "held"
+        now = timezone.now()
+        Remix.objects.filter(id=remix.id).update(
+            status=Remix.Status.PUBLISHED,
+            output=name,
+            reason="",
+            published_at=now,
+            updated_at=now,
+            consent_seq=policy.ledger_seq if policy else 0,
+        )
+        notify(
+            recipients=[(remix.requester_id, remix)],
+            kind=Notification.Kind.PUBLISHED,
+            message=f"Your {remix.template} remix of “{remix.video.title}” is ready.",
+        )
+    transaction.on_commit(lambda: _delete_other_versions(remix.public_id, keep=name))
+    return "published"
+
+
+def _delete_other_versions(public_id: str, *, keep: str) -> None:
+    folder = f"remixes/{public_id}"
+    try:
+        _, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for filename in files:
+        if f"{folder}/{filename}" != keep:
+            default_storage.delete(f"{folder}/{filename}")
+
+
+def _hold(remix: Remix, reason: str) -> None:
+    Remix.objects.filter(id=remix.id).update(
+        status=Remix.Status.HELD, reason=reason[:300], output="", updated_at=timezone.now()
+    )
+
+
+def remix_release(*, remix_id: int) -> None:
+    """Give a claimed render back to the queue (its worker could not finish it)."""
+    Remix.objects.filter(id=remix_id, status=Remix.Status.RENDERING).update(
+        status=Remix.Status.QUEUED, updated_at=timezone.now()
+    )
+
+
+def remix_fail(*, remix_id: int, reason: str) -> None:
+    """After the last retry: failed, with the reason."""
+    Remix.objects.filter(id=remix_id, status=Remix.Status.RENDERING).update(
+        status=Remix.Status.FAILED, reason=reason[:300], updated_at=timezone.now()
+    )
+
+
+def remixes_sync_with_consent(*, creator_id: int | None = None) -> tuple[int, int]:
+    """Make remixes agree with consent now, set-based: live remixes consent no longer allows
+    are held and their files removed; held remixes consent allows again are queued.
+    Returns (held, requeued)."""
+    remixes = Remix.objects.all()
+    if creator_id is not None:
+        remixes = remixes.filter(video__owner_id=creator_id)
+    permitted = with_remix_permission(
+        remixes, video_prefix="video__", requester_field="requester_id", scopes_field="scopes"
+    )
+    with transaction.atomic():
+        revoked = list(
+            permitted.filter(status__in=LIVE, consent_permitted=False).values_list(
+                "id", "output", "requester_id"
+            )
+        )
+        revoked_ids = [row[0] for row in revoked]
+        if revoked_ids:
+            Remix.objects.filter(id__in=revoked_ids).update(
+                status=Remix.Status.HELD,
+                reason=REVOKED_REASON,
+                output="",
+                updated_at=timezone.now(),
+            )
+            files = [output for _, output, _ in revoked if output]
+            transaction.on_commit(lambda: media_delete(names=files))
+            notify(
+                recipients={(requester_id, None) for *_, requester_id in revoked},
+                kind=Notification.Kind.HELD,
+                message="Remixes of yours were withdrawn: the creator no longer allows them.",
+            )
+        returning = list(
+            permitted.filter(status=Remix.Status.HELD, consent_permitted=True).values_list(
+                "id", flat=True
+            )
+        )
+        if returning:
+            Remix.objects.filter(id__in=returning, status=Remix.Status.HELD).update(
+                status=Remix.Status.QUEUED, reason="", updated_at=timezone.now()
+            )
+            from remixer.tasks import render_remixes
+
+            for start in range(0, len(returning), RENDER_CHUNK):
+                enqueue_on_commit(render_remixes, returning[start : start + RENDER_CHUNK])
+    return len(revoked_ids), len(returning)
+
+
+RENDER_CHUNK = 50
+
+
+def media_delete(*, names: Iterable[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+def remixes_requeue_stuck(*, older_than: dt.timedelta) -> int:
+    """Queued remixes nobody picked up, and renders whose worker died, go back on the queue."""
+    deadline = timezone.now() - older_than
+    stuck = Remix.objects.filter(
+        Q(status=Remix.Status.QUEUED, updated_at__lt=deadline)
+        | Q(status=Remix.Status.RENDERING, claimed_at__lt=deadline)
+    )
+    ids = list(stuck.values_list("id", flat=True)[:5000])
+    if not ids:
+        return 0
+    from remixer.tasks import render_remixes
+
+    with transaction.atomic():
+        Remix.objects.filter(id__in=ids).filter(
+            Q(status=Remix.Status.QUEUED)
+            | Q(status=Remix.Status.RENDERING, claimed_at__lt=deadline)
+        ).update(status=Remix.Status.QUEUED, updated_at=timezone.now())
+        for start in range(0, len(ids), RENDER_CHUNK):
+            enqueue_on_commit(render_remixes, ids[start : start + RENDER_CHUNK])
+    return len(ids)
+
+
+@transaction.atomic
+def remix_takedown(*, remix: Remix, actor: User, reason: str = "") -> None:
+    """The source's creator (or a moderator) takes a remix down: not served, file removed."""
+    name = remix.output.name if remix.output else ""
+    Remix.objects.filter(id=remix.id).update(
+        status=Remix.Status.WITHDRAWN,
+        reason=(reason or f"Taken down by @{actor.username}")[:300],
+        output="",
+        updated_at=timezone.now(),
+    )
+    if name:
+        transaction.on_commit(lambda: media_delete(names=[name]))
+    notify(
+        recipients=[(remix.requester_id, remix)],
+        kind=Notification.Kind.TAKEN_DOWN,
+        message=f"Your remix of “{remix.video.title}” was taken down.",
+    )

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from celery import shared_task
+
+from remixer import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def render_remix(self, remix_id: int) -> str:
+    """Render and publish one remix. Storage errors release the claim and retry with backoff;
+    after the last try the remix is failed with the reason."""
+    try:
+        return services.remix_render(remix_id=remix_id)
+    except OSError as error:
+        if self.request.retries >= self.max_retries:
+            services.remix_fail(remix_id=remix_id, reason=f"Rendering failed: {error}")
+            return "failed"
+        services.remix_release(remix_id=remix_id)
+        raise self.retry(exc=error, countdown=2**self.request.retries) from error
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def render_remixes(remix_ids: list[int]) -> None:
+    """A chunk of a regeneration, rendered in one message. A remix whose render hits a storage
+    error is released; the reconciler queues it again."""
+    for remix_id in remix_ids:
+        try:
+            services.remix_render(remix_id=remix_id)
+        except OSError:
+            logger.exception("Rendering remix %s failed; released for the reconciler", remix_id)
+            services.remix_release(remix_id=remix_id)
+
+
+@shared_task
+def reconcile() -> dict:
+    """Beat: whatever a lost message, a dead worker or a broker outage left behind is put right."""
+    held, requeued = services.remixes_sync_with_consent()
+    stuck = services.remixes_requeue_stuck(older_than=dt.timedelta(minutes=2))
+    return {"held": held, "requeued": requeued, "stuck": stuck}

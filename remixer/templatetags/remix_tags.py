@@ -1,0 +1,30 @@
+"""Remix pieces for pages other apps own: the request panel on a video, the inbox badge."""
+
+from __future__ import annotations
+
+from django import template
+
+from consent.selectors import remix_permission
+from remixer.forms import RemixRequestForm
+from remixer.services import TEMPLATE_SCOPES
+
+register = template.Library()
+
+
+@register.inclusion_tag("remixer/_request_panel.html", takes_context=True)
+def remix_panel(context, video) -> dict:
+    user = context["request"].user
+    decisions = {
+        name: remix_permission(user=user, video=video, scopes=scopes)
+        for name, scopes in TEMPLATE_SCOPES.items()
+    }
+    allowed = [name for name, decision in decisions.items() if decision.allowed]
+    refusal = next(iter(decisions.values())).reason if not allowed else ""
+    return {
+        "video": video,
+        "user": user,
+        "allowed": allowed,
+        "refusal": refusal,
+        "form": RemixRequestForm(initial={"template": allowed[0] if allowed else "caption"}),
+        "csrf_token": context.get("csrf_token"),
+    }

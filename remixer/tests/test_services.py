@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import pytest
+from django.core.files.storage import default_storage
+
+from consent import services as consent_services
+from consent.tests.factories import policy
+from creatorhub.accounts.services import follow_set
+from remixer import services
+from remixer.models import Notification, Remix
+from remixer.tests.factories import make_postered_video
+
+pytestmark = pytest.mark.django_db
+CAPTION = {"top": "When the build", "bottom": "finally passes"}
+
+
+@pytest.fixture
+def video(creator):
+    return make_postered_video(creator, title="Source")
+
+
+def allow(creator, **kwargs):
+    consent_services.consent_set_policy(creator=creator, actor=creator, change=policy(**kwargs))
+
+
+def deny(creator):
+    consent_services.consent_set_policy(creator=creator, actor=creator, change=policy(False))
+
+
+def test_refused_requests_queue_nothing(viewer, video, django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(services.RemixRefused) as refusal,
+    ):
+        services.remix_request(requester=viewer, video=video, template="caption", inputs=CAPTION)
+    assert refusal.value.code == "remix_not_allowed"
+    assert "not allowed" in str(refusal.value)
+    assert not Remix.objects.exists() and callbacks == []
+
+
+def test_scope_and_audience_rules(viewer, creator, video):
+    allow(creator, scopes=1)  # caption only
+    with pytest.raises(services.RemixRefused, match="face"):
+        services.remix_request(
+            requester=viewer, video=video, template="face", inputs={"effect": "pixelate"}
+        )
+    allow(creator, audience="followers")
+    with pytest.raises(services.RemixRefused, match="followers"):
+        services.remix_request(requester=viewer, video=video, template="caption", inputs=CAPTION)
+    follow_set(follower=viewer, followed=creator, following=True)
+    assert services.remix_request(requester=viewer, video=video, template="caption", inputs=CAPTION)
+
+
+def test_bad_inputs_are_400(viewer, creator, video):
+    allow(creator)
+    for template, inputs in [
+        ("caption", {"top": "", "bottom": ""}),
+        ("caption", {"x": 1}),
+        ("dance", {}),
+    ]:
+        with pytest.raises(services.RemixRefused) as refusal:
+            services.remix_request(requester=viewer, video=video, template=template, inputs=inputs)
+        assert refusal.value.status == 400
+    assert not Remix.objects.exists()
+
+
+def test_rate_limit(viewer, creator, video, settings):
+    settings.REMIX_RATE_PER_MINUTE = 2
+    allow(creator)
+    for _ in range(2):
+        services.remix_request(requester=viewer, video=video, template="caption", inputs=CAPTION)
+    with pytest.raises(services.RemixRefused) as refusal:
+        services.remix_request(requester=viewer, video=video, template="caption", inputs=CAPTION)
+    assert refusal.value.status == 429
+
+
+def test_render_publishes_with_one_file_and_notifies(viewer, creator, video):
+    allow(creator)
+    remix = services.remix_request(
+        requester=viewer, video=video, template="caption", inputs=CAPTION
+    )
+    assert Notification.objects.filter(recipient=creator, kind="new_remix").exists()
+    assert services.remix_render(remix_id=remix.id) == "published"
+    remix.refresh_from_db()
+    assert remix.status == "published" and remix.output.name == f"remixes/{remix.public_id}/v1.jpg"
+    assert default_storage.listdir(f"remixes/{remix.public_id}")[1] == ["v1.jpg"]
+    assert remix.consent_seq == 1
+    assert Notification.objects.filter(recipient=viewer, kind="published").exists()
+    assert services.remix_render(remix_id=remix.id) == "not-claimed"
+
+
+def test_consent_lost_before_render_holds(viewer, creator, video):
+    allow(creator)
+    remix = services.remix_request(
+        requester=viewer, video=video, template="caption", inputs=CAPTION
+    )
+    deny(creator)
+    assert services.remix_render(remix_id=remix.id) == "held"
+    remix.refresh_from_db()
+    assert remix.status == "held" and not remix.output
+
+
+def test_consent_lost_during_render_discards_the_file(viewer, creator, video, monkeypatch):
+    allow(creator)
+    remix = services.remix_request(
+        requester=viewer, video=video, template="caption", inputs=CAPTION
+    )
+    real_render = services._render_image
+
+    def render_then_revoke(remix):
+        image = real_render(remix)
+        deny(creator)  # the creator revokes while the image is being made
+        return image
+
+    monkeypatch.setattr(services, "_render_image", render_then_revoke)
+    assert services.remix_render(remix_id=remix.id) == "held"
+    remix.refresh_from_db()
+    assert remix.status == "held"
+
+
+def test_sync_withdraws_then_regenerates(
+    viewer, creator, video, django_capture_on_commit_callbacks
+):
+    allow(creator)
+    remix = services.remix_request(
+        requester=viewer, video=video, template="caption", inputs=CAPTION
+    )
+    services.remix_render(remix_id=remix.id)
+    remix.refresh_from_db()
+    name = remix.output.name
+    deny(creator)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.remixes_sync_with_consent(creator_id=creator.id) == (1, 0)
+    remix.refresh_from_db()
+    assert remix.status == "held" and not remix.output
+    assert not default_storage.exists(name)
+    allow(creator)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.remixes_sync_with_consent(creator_id=creator.id) == (0, 1)
+    assert len(callbacks) == 1
+    remix.refresh_from_db()
+    assert remix.status == "queued"
+    assert services.remix_render(remix_id=remix.id) == "published"
+    remix.refresh_from_db()
+    assert remix.output.name.endswith("/v2.jpg")
+
+
+def test_takedown(viewer, creator, video, django_capture_on_commit_callbacks):
+    allow(creator)
+    remix = services.remix_request(
+        requester=viewer, video=video, template="caption", inputs=CAPTION
+    )
+    services.remix_render(remix_id=remix.id)
+    remix.refresh_from_db()
+    name = remix.output.name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remix_takedown(remix=remix, actor=creator)
+    remix.refresh_from_db()
+    assert remix.status == "withdrawn" and not default_storage.exists(name)
+    assert Notification.objects.filter(recipient=viewer, kind="taken_down").exists()
+
+
+def test_stuck_renders_are_requeued(viewer, creator, video):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    allow(creator)
+    remix = services.remix_request(
+        requester=viewer, video=video, template="caption", inputs=CAPTION
+    )
+    Remix.objects.filter(id=remix.id).update(
+        status="rendering", claimed_at=timezone.now() - dt.timedelta(minutes=10)
+    )
+    assert services.remixes_requeue_stuck(older_than=dt.timedelta(minutes=2)) == 1
+    remix.refresh_from_db()
+    assert remix.status == "queued"

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from consent import services as consent_services
+from consent.tests.factories import policy
+from remixer import services
+from remixer.models import Remix
+from remixer.tests.factories import make_postered_video
+from remixer.tests.test_services import CAPTION
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def video(creator):
+    return make_postered_video(creator, title="Source")
+
+
+@pytest.fixture
+def viewer_client(viewer) -> Client:
+    client = Client()
+    client.force_login(viewer)
+    return client
+
+
+def api_post(client, video, body):
+    return client.post(
+        f"/api/v1/videos/{video.public_id}/remixes",
+        data=json.dumps(body),
+        content_type="application/json",
+    )
+
+
+def test_api_refuses_with_403_and_reason(viewer_client, video):
+    response = api_post(viewer_client, video, {"template": "caption", "inputs": CAPTION})
+    assert response.status_code == 403
+    assert response.json()["error"] == "remix_not_allowed"
+    assert not Remix.objects.exists()
+
+
+def test_api_create_and_read(viewer_client, creator, video, anon_client):
+    consent_services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    response = api_post(viewer_client, video, {"template": "caption", "inputs": CAPTION})
+    assert response.status_code == 201
+    remix_id = response.json()["id"]
+    assert response.json()["status"] == "queued"
+    body = viewer_client.get(f"/api/v1/remixes/{remix_id}").json()
+    assert body["image_url"] is None and body["status"] == "queued"
+    assert anon_client.get(f"/api/v1/remixes/{remix_id}").status_code == 404
+    services.remix_render(remix_id=Remix.objects.get(public_id=remix_id).id)
+    body = anon_client.get(f"/api/v1/remixes/{remix_id}").json()
+    assert body["status"] == "published" and body["image_url"].endswith("/v1.jpg")
+    image = anon_client.get(body["image_url"].split("testserver")[1])
+    assert image.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"template": "dance", "inputs": {}},
+        {"template": "caption", "inputs": {"top": 5}},
+        {"template": "caption", "inputs": CAPTION, "extra": True},
+        {"template": "caption", "inputs": {"top": "x" * 10_000}},
+    ],
+)
+def test_api_bad_bodies_are_400(viewer_client, creator, video, body):
+    consent_services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    response = api_post(viewer_client, video, body)
+    assert response.status_code == 400
+    assert set(response.json()) == {"error", "detail"}
+    assert not Remix.objects.exists()
+
+
+def test_withdrawn_image_is_gone(
+    viewer, creator, video, anon_client, django_capture_on_commit_callbacks
+):
+    consent_services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    remix = services.remix_request(
+        requester=viewer, video=video, template="caption", inputs=CAPTION
+    )
+    services.remix_render(remix_id=remix.id)
+    remix.refresh_from_db()
+    url = remix.output.url
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remix_takedown(remix=remix, actor=creator)
+    assert anon_client.get(url).status_code == 404
+    assert anon_client.get(remix.get_absolute_url()).status_code == 404
+
+
+def test_watch_page_shows_the_refusal(viewer_client, video):
+    page = viewer_client.get(video.get_public_url()).text
+    assert "disabled" in page and "has not allowed AI remixes" in page
+
+
+def test_script_captions_are_escaped_everywhere(viewer_client, viewer, creator, video):
+    consent_services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    inputs = {"top": "<script>alert(1)</script>", "bottom": ""}
+    remix = services.remix_request(requester=viewer, video=video, template="caption", inputs=inputs)
+    services.remix_render(remix_id=remix.id)
+    for url in (remix.get_absolute_url(), reverse("remixer:mine"), reverse("remixer:inbox")):
+        assert "<script>alert(1)</script>" not in viewer_client.get(url).text
+
+
+def test_pages_and_takedown_permissions(viewer_client, viewer, creator, video, creator_client):
+    consent_services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    remix = services.remix_request(
+        requester=viewer, video=video, template="caption", inputs=CAPTION
+    )
+    assert "Source" in creator_client.get(reverse("remixer:of_my_work")).text
+    assert "Source" in viewer_client.get(reverse("remixer:mine")).text
+    takedown = reverse("remixer:takedown", args=[remix.public_id])
+    assert viewer_client.post(takedown).status_code == 404
+    assert creator_client.post(takedown).status_code == 302
+    remix.refresh_from_db()
+    assert remix.status == "withdrawn"
+
+
+@pytest.mark.parametrize("page", ["remixer:of_my_work", "remixer:inbox"])
+def test_list_query_counts(creator_client, creator, viewer, django_assert_max_num_queries, page):
+    from remixer.models import Notification
+
+    videos = [make_postered_video(creator, title=f"v{i}") for i in range(5)]
+    Remix.objects.bulk_create(
+        [
+            Remix(requester=viewer, video=videos[i % 5], template="caption", scopes=1)
+            for i in range(60)
+        ]
+    )
+    Notification.objects.bulk_create(
+        [Notification(recipient=creator, kind="new_remix", message=f"n{i}") for i in range(60)]
+    )
+    with django_assert_max_num_queries(8):
+        assert creator_client.get(reverse(page)).status_code == 200

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from remixer import views
+
+app_name = "remixer"
+
+urlpatterns = [
+    path("v/<str:public_id>/remix/", views.request_remix, name="request"),
+    path("v/<str:public_id>/remix/preview/", views.preview, name="preview"),
+    path("remixes/mine/", views.mine, name="mine"),
+    path("remixes/of-my-work/", views.of_my_work, name="of_my_work"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/badge/", views.badge, name="badge"),
+    path("remixes/<str:public_id>/", views.detail, name="detail"),
+    path("remixes/<str:public_id>/takedown/", views.takedown, name="takedown"),
+]
