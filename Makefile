@@ -34,13 +34,14 @@ $(STAMP): requirements.txt
 
 run: $(STAMP)
 	@mkdir -p var
+	@bash scripts/ensure-packages.sh fonts
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-1} bash scripts/run.sh
 
 test: $(STAMP)
 	@bash scripts/services.sh
-	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-packages.sh fonts chromium
 	DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
 

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install the Debian packages the app and its tests use, when missing and we can (root + apt):
+#   fonts     Noto fonts, so remix captions render Arabic, Hebrew and CJK text
+#   chromium  Debian's Chromium for the browser tests (Playwright cannot download its own here)
+# Usage: scripts/ensure-packages.sh fonts [chromium]
+set -u
+wanted=()
+for what in "$@"; do
+  case "$what" in
+    fonts) [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc ] \
+             && [ -f /usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf ] \
+             || wanted+=(fonts-noto-core fonts-noto-cjk) ;;
+    chromium) [ -x /usr/bin/chromium ] || wanted+=(chromium) ;;
+  esac
+done
+[ ${#wanted[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "packages: installing ${wanted[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq "${wanted[@]}" >/dev/null \
+    || echo "packages: apt-get could not install ${wanted[*]}"
+else
+  echo "packages: missing ${wanted[*]} and cannot install them (not root or no apt-get);"
+  echo "packages: browser tests will be skipped (and fail under CI=true); captions in some"
+  echo "packages: scripts fall back to DejaVu fonts."
+fi
+exit 0
