@@ -141,17 +141,7 @@ def _effective(policy: dict, override: VideoState, seq: int, updated_at) -> Effe
 
 def video_consent(*, video: Video) -> EffectiveConsent:
     """The consent that holds now for one video (two indexed reads)."""
-    policy = CreatorPolicy.objects.filter(creator_id=video.owner_id).first()
-    override = VideoOverride.objects.filter(video_id=video.id).first()
-    state = (
-        VideoState(override.remix, override.scopes, override.audience) if override else VideoState()
-    )
-    return _effective(
-        policy_state(policy) if policy else dict(DEFAULT_POLICY),
-        state,
-        policy.ledger_seq if policy else 0,
-        override.updated_at if override else (policy.updated_at if policy else None),
-    )
+    return consent_map(videos=[video])[video.id]
 
 
 def video_consent_at(*, video: Video, at: dt.datetime) -> EffectiveConsent | None:
@@ -200,9 +190,13 @@ class RemixDecision:
     ledger_seq: int
 
 
-def remix_permission(*, user: User, video: Video, scopes: int) -> RemixDecision:
-    """May `user` make a remix of `video` that needs `scopes`? The one place this is decided."""
-    consent = video_consent(video=video)
+def remix_permission(
+    *, user: User, video: Video, scopes: int, consent: EffectiveConsent | None = None
+) -> RemixDecision:
+    """May `user` make a remix of `video` that needs `scopes`? The one place this is decided.
+
+    Pass `consent` (from video_consent) to ask about several scopes with one read."""
+    consent = consent or video_consent(video=video)
     seq = consent.ledger_seq
     if not user.is_authenticated:
         return RemixDecision(False, "Log in to request a remix.", seq)

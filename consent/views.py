@@ -178,14 +178,10 @@ def _bulk_error(request: HttpRequest, message: str) -> HttpResponse:
 @require_POST
 def video_set(request: HttpRequest, public_id: str) -> HttpResponse:
     video = video_get_for_owner(owner=request.user, public_id=public_id)
-    form = VideoConsentForm(
-        {
-            "remix": request.POST.get("video_remix", request.POST.get("remix")),
-            "audience": request.POST.get("audience", ""),
-            "inherit_details": request.POST.get("inherit_details", ""),
-        }
-        | ({"scopes": request.POST.getlist("scopes")} if "scopes" in request.POST else {})
-    )
+    data = request.POST.copy()
+    if "video_remix" in data:  # the inline select in a library row
+        data["remix"] = data["video_remix"]
+    form = VideoConsentForm(data)
     if not form.is_valid():
         return _bulk_error(request, "Nothing was changed: choose allow, don't allow or default.")
     state = _state_from(form)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from consent.selectors import remix_permission
+from consent.selectors import remix_permission, video_consent
 from remixer.forms import RemixRequestForm
 from remixer.services import TEMPLATE_SCOPES
 
@@ -14,8 +14,9 @@ register = template.Library()
 @register.inclusion_tag("remixer/_request_panel.html", takes_context=True)
 def remix_panel(context, video) -> dict:
     user = context["request"].user
+    consent = video_consent(video=video)
     decisions = {
-        name: remix_permission(user=user, video=video, scopes=scopes)
+        name: remix_permission(user=user, video=video, scopes=scopes, consent=consent)
         for name, scopes in TEMPLATE_SCOPES.items()
     }
     allowed = [name for name, decision in decisions.items() if decision.allowed]

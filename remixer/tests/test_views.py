@@ -120,7 +120,7 @@ def test_pages_and_takedown_permissions(viewer_client, viewer, creator, video, c
     assert remix.status == "withdrawn"
 
 
-@pytest.mark.parametrize("page", ["remixer:of_my_work", "remixer:inbox"])
+@pytest.mark.parametrize("page", ["remixer:of_my_work", "remixer:inbox", "remixer:mine"])
 def test_list_query_counts(creator_client, creator, viewer, django_assert_max_num_queries, page):
     from remixer.models import Notification
 
@@ -134,5 +134,25 @@ def test_list_query_counts(creator_client, creator, viewer, django_assert_max_nu
     Notification.objects.bulk_create(
         [Notification(recipient=creator, kind="new_remix", message=f"n{i}") for i in range(60)]
     )
-    with django_assert_max_num_queries(8):
-        assert creator_client.get(reverse(page)).status_code == 200
+    Remix.objects.bulk_create(
+        [
+            Remix(requester=creator, video=videos[i % 5], template="caption", scopes=1)
+            for i in range(60)
+        ]
+    )
+    with django_assert_max_num_queries(6):
+        response = creator_client.get(reverse(page))
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 30
+
+
+def test_remix_page_query_count(viewer_client, viewer, creator, video, django_assert_num_queries):
+    consent_services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    remix = services.remix_request(
+        requester=viewer, video=video, template="caption", inputs=CAPTION
+    )
+    services.remix_render(remix_id=remix.id)
+    # session, user, the remix with its video, owner and requester
+    with django_assert_num_queries(3):
+        page = viewer_client.get(remix.get_absolute_url())
+    assert 'data-testid="remix-image"' in page.text
