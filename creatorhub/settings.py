@@ -225,6 +225,8 @@ MAILERS = {
         ),
     }
 }
+# Absolute links in emails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Creator Hub <noreply@creatorhub.local>")
 
 LOGGING = {

@@ -2,7 +2,21 @@ from __future__ import annotations
 
 from django import forms
 
+from creatorhub.accounts.models import User
 from remixer.models import Remix
+
+
+class EmailNotificationsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("email_notifications", "email")
+        labels = {"email_notifications": "Also email me these notifications", "email": "Email"}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("email_notifications") and not data.get("email"):
+            self.add_error("email", "Give an email address to receive notifications by email.")
+        return data
 
 
 class RemixRequestForm(forms.Form):

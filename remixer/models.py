@@ -49,6 +49,14 @@ class Remix(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    regeneration = models.ForeignKey(
+        "Regeneration",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="remixes",
+        help_text="The regeneration that last put this remix back on the queue.",
+    )
 
     class Meta:
         verbose_name_plural = "remixes"
@@ -69,6 +77,34 @@ class Remix(models.Model):
         return self.status == self.Status.PUBLISHED and bool(self.output)
 
 
+class Regeneration(models.Model):
+    """Held remixes put back on the queue because a creator's consent returned.
+
+    One row per creator and consent ledger seq: the sync for a consent change records it even
+    when it requeued nothing, so the creator's page knows the change has been looked at.
+    Progress is counted from the remixes themselves (those still queued or rendering), so it
+    cannot drift when a render is retried, held again or killed.
+    """
+
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="regenerations"
+    )
+    ledger_seq = models.PositiveBigIntegerField()
+    total = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["creator", "ledger_seq"], name="one_regeneration_per_seq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Regeneration of {self.total} for {self.creator_id} at seq {self.ledger_seq}"
+
+
 class Notification(models.Model):
     class Kind(models.TextChoices):
         NEW_REMIX = "new_remix", "New remix of your video"
@@ -87,6 +123,7 @@ class Notification(models.Model):
     message = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notif_inbox")]

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from django.http import Http404
+import datetime as dt
+from dataclasses import dataclass
 
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from consent.models import LedgerEntry
 from creatorhub.accounts.models import User
-from remixer.models import Notification, Remix
+from remixer.models import Notification, Regeneration, Remix
+
+# How long after a consent change the creator's page waits for its sync to be recorded.
+SYNC_WAIT = dt.timedelta(minutes=2)
 
 
 def remix_is_published(*, name: str) -> bool:
@@ -46,3 +54,61 @@ def remixes_by_requester(*, requester: User) -> QuerySet[Remix]:
 
 def unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class RegenerationProgress:
+    regeneration: Regeneration | None = None
+    pending: int = 0
+    published: int = 0
+    waiting: bool = False  # a consent change whose sync has not been recorded yet
+
+    @property
+    def total(self) -> int:
+        return self.regeneration.total if self.regeneration else 0
+
+    @property
+    def done(self) -> int:
+        return max(self.total - self.pending, 0)
+
+    @property
+    def percent(self) -> int:
+        return self.done * 100 // self.total if self.total else 100
+
+    @property
+    def finished(self) -> bool:
+        return self.regeneration is not None and self.pending == 0
+
+    @property
+    def polling(self) -> bool:
+        return self.waiting or (self.regeneration is not None and not self.finished)
+
+
+def regeneration_progress(
+    *, creator: User, regeneration_id: int | None = None
+) -> RegenerationProgress:
+    """The regeneration a creator's page shows: the one asked for by id, else the running one,
+    else whether a recent consent change is still waiting for its sync."""
+    regenerations = Regeneration.objects.filter(creator=creator)
+    if regeneration_id is not None:
+        regeneration = regenerations.filter(id=regeneration_id).first()
+        if regeneration is None:
+            raise Http404("No such regeneration.")
+    else:
+        regeneration = (
+            regenerations.filter(finished_at__isnull=True, total__gt=0).order_by("-id").first()
+        )
+    if regeneration is None:
+        latest = (
+            LedgerEntry.objects.filter(creator=creator, created_at__gte=timezone.now() - SYNC_WAIT)
+            .order_by("-created_at")
+            .values_list("seq", flat=True)
+            .first()
+        )
+        waiting = latest is not None and not regenerations.filter(ledger_seq__gte=latest).exists()
+        return RegenerationProgress(waiting=waiting)
+    counts = Remix.objects.filter(regeneration=regeneration).aggregate(
+        pending=Count("id", filter=Q(status__in=(Remix.Status.QUEUED, Remix.Status.RENDERING))),
+        published=Count("id", filter=Q(status=Remix.Status.PUBLISHED)),
+    )
+    return RegenerationProgress(regeneration=regeneration, **counts)

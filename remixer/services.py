@@ -10,13 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -28,7 +31,7 @@ from creatorhub.enqueue import enqueue_on_commit
 from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.models import Video
 from remixer import engines
-from remixer.models import Notification, Remix
+from remixer.models import Notification, Regeneration, Remix
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,8 @@ TEMPLATE_SCOPES = {
     Remix.Template.FACE: scopes_to_mask(["face"]),
 }
 LIVE = (Remix.Status.QUEUED, Remix.Status.RENDERING, Remix.Status.PUBLISHED)
+PENDING = (Remix.Status.QUEUED, Remix.Status.RENDERING)
+RENDER_CHUNK = 50
 REVOKED_REASON = (
     "The creator no longer allows this remix; it will come back if they allow it again."
 )
@@ -52,12 +57,48 @@ class RemixRefused(Exception):
 
 
 def notify(*, recipients: Iterable[tuple[int, Remix | None]], kind: str, message: str) -> None:
-    Notification.objects.bulk_create(
+    """Inbox notifications; those whose recipients asked for email are mailed after commit."""
+    created = Notification.objects.bulk_create(
         [
             Notification(recipient_id=user_id, kind=kind, remix=remix, message=message[:300])
             for user_id, remix in recipients
         ]
     )
+    if created:
+        from remixer.tasks import email_notifications
+
+        enqueue_on_commit(email_notifications, [note.id for note in created])
+
+
+def notifications_mark_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notifications_email(*, notification_ids: list[int]) -> int:
+    """Mail the notifications whose recipients opted in, once each. Returns how many were sent."""
+    pending = Notification.objects.filter(
+        id__in=notification_ids,
+        emailed_at__isnull=True,
+        recipient__email_notifications=True,
+    ).exclude(recipient__email="")
+    sent = 0
+    for note in pending.select_related("recipient", "remix"):
+        if not Notification.objects.filter(id=note.id, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        ):
+            continue
+        link = note.remix.get_absolute_url() if note.remix else reverse("remixer:inbox")
+        send_mail(
+            subject=f"Creator Hub: {note.get_kind_display()}",
+            message=f"{note.message}\n\n{settings.SITE_URL}{link}\n\n"
+            f"Turn these emails off in your inbox: {settings.SITE_URL}{reverse('remixer:inbox')}",
+            from_email=None,
+            recipient_list=[note.recipient.email],
+        )
+        sent += 1
+    return sent
 
 
 @transaction.atomic
@@ -223,9 +264,13 @@ def remix_fail(*, remix_id: int, reason: str) -> None:
     )
 
 
-def remixes_sync_with_consent(*, creator_id: int | None = None) -> tuple[int, int]:
+def remixes_sync_with_consent(
+    *, creator_id: int | None = None, ledger_seq: int | None = None
+) -> tuple[int, int]:
     """Make remixes agree with consent now, set-based: live remixes consent no longer allows
-    are held and their files removed; held remixes consent allows again are queued.
+    are held and their files removed; held remixes consent allows again are queued as a
+    Regeneration per creator. `ledger_seq` is the consent change being synced (recorded even
+    when nothing returns, so the creator's page knows it has been looked at).
     Returns (held, requeued)."""
     remixes = Remix.objects.all()
     if creator_id is not None:
@@ -234,43 +279,109 @@ def remixes_sync_with_consent(*, creator_id: int | None = None) -> tuple[int, in
         remixes, video_prefix="video__", requester_field="requester_id", scopes_field="scopes"
     )
     with transaction.atomic():
-        revoked = list(
-            permitted.filter(status__in=LIVE, consent_permitted=False).values_list(
-                "id", "output", "requester_id"
+        held = _hold_revoked(permitted)
+        returning: dict[int, list[int]] = defaultdict(list)
+        for remix_id, owner_id in permitted.filter(
+            status=Remix.Status.HELD, consent_permitted=True
+        ).values_list("id", "video__owner_id"):
+            returning[owner_id].append(remix_id)
+        requeued = _regenerate(returning, ledger_seq=ledger_seq)
+        if creator_id is not None and ledger_seq is not None and creator_id not in returning:
+            Regeneration.objects.get_or_create(
+                creator_id=creator_id,
+                ledger_seq=ledger_seq,
+                defaults={"finished_at": timezone.now()},
+            )
+    return held, requeued
+
+
+def _hold_revoked(permitted) -> int:
+    revoked = list(
+        permitted.filter(status__in=LIVE, consent_permitted=False).values_list(
+            "id", "output", "requester_id"
+        )
+    )
+    if not revoked:
+        return 0
+    Remix.objects.filter(id__in=[row[0] for row in revoked]).update(
+        status=Remix.Status.HELD, reason=REVOKED_REASON, output="", updated_at=timezone.now()
+    )
+    files = [output for _, output, _ in revoked if output]
+    transaction.on_commit(lambda: media_delete(names=files))
+    notify(
+        recipients={(requester_id, None) for *_, requester_id in revoked},
+        kind=Notification.Kind.HELD,
+        message="Remixes of yours were withdrawn: the creator no longer allows them.",
+    )
+    return len(revoked)
+
+
+def _regenerate(returning: dict[int, list[int]], *, ledger_seq: int | None) -> int:
+    """Queue each creator's returning remixes under a Regeneration and enqueue them in chunks."""
+    if not returning:
+        return 0
+    from remixer.tasks import render_remixes
+
+    if ledger_seq is None:
+        seqs = dict(
+            CreatorPolicy.objects.filter(creator_id__in=returning).values_list(
+                "creator_id", "ledger_seq"
             )
         )
-        revoked_ids = [row[0] for row in revoked]
-        if revoked_ids:
-            Remix.objects.filter(id__in=revoked_ids).update(
-                status=Remix.Status.HELD,
-                reason=REVOKED_REASON,
-                output="",
-                updated_at=timezone.now(),
-            )
-            files = [output for _, output, _ in revoked if output]
-            transaction.on_commit(lambda: media_delete(names=files))
+    requeued = 0
+    for owner_id, ids in returning.items():
+        seq = ledger_seq if ledger_seq is not None else seqs.get(owner_id, 0)
+        regeneration, _ = Regeneration.objects.get_or_create(creator_id=owner_id, ledger_seq=seq)
+        count = Remix.objects.filter(id__in=ids, status=Remix.Status.HELD).update(
+            status=Remix.Status.QUEUED,
+            reason="",
+            regeneration=regeneration,
+            updated_at=timezone.now(),
+        )
+        Regeneration.objects.filter(id=regeneration.id).update(
+            total=F("total") + count, finished_at=None
+        )
+        requeued += count
+        for start in range(0, len(ids), RENDER_CHUNK):
+            enqueue_on_commit(render_remixes, ids[start : start + RENDER_CHUNK])
+    return requeued
+
+
+def regenerations_of(*, remix_ids: Iterable[int]) -> list[int]:
+    return list(
+        Remix.objects.filter(id__in=remix_ids, regeneration__finished_at__isnull=True)
+        .values_list("regeneration_id", flat=True)
+        .distinct()
+    )
+
+
+def regenerations_finish(*, ids: Iterable[int] | None = None) -> int:
+    """Close the regenerations with nothing left queued or rendering, once each, and tell
+    their creators. Returns how many were closed."""
+    candidates = Regeneration.objects.filter(finished_at__isnull=True)
+    if ids is not None:
+        candidates = candidates.filter(id__in=ids)
+    done = candidates.annotate(
+        pending=Count("remixes", filter=Q(remixes__status__in=PENDING)),
+        published=Count("remixes", filter=Q(remixes__status=Remix.Status.PUBLISHED)),
+    ).filter(pending=0)
+    closed = 0
+    for regeneration in done:
+        with transaction.atomic():
+            if not Regeneration.objects.filter(id=regeneration.id, finished_at__isnull=True).update(
+                finished_at=timezone.now()
+            ):
+                continue
+            closed += 1
             notify(
-                recipients={(requester_id, None) for *_, requester_id in revoked},
-                kind=Notification.Kind.HELD,
-                message="Remixes of yours were withdrawn: the creator no longer allows them.",
+                recipients=[(regeneration.creator_id, None)],
+                kind=Notification.Kind.REGENERATED,
+                message=(
+                    f"Regeneration finished: {regeneration.published:,} of "
+                    f"{regeneration.total:,} remixes of your videos are back."
+                ),
             )
-        returning = list(
-            permitted.filter(status=Remix.Status.HELD, consent_permitted=True).values_list(
-                "id", flat=True
-            )
-        )
-        if returning:
-            Remix.objects.filter(id__in=returning, status=Remix.Status.HELD).update(
-                status=Remix.Status.QUEUED, reason="", updated_at=timezone.now()
-            )
-            from remixer.tasks import render_remixes
-
-            for start in range(0, len(returning), RENDER_CHUNK):
-                enqueue_on_commit(render_remixes, returning[start : start + RENDER_CHUNK])
-    return len(revoked_ids), len(returning)
-
-
-RENDER_CHUNK = 50
+    return closed
 
 
 def media_delete(*, names: Iterable[str]) -> None:

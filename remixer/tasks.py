@@ -34,6 +34,7 @@ def render_remixes(remix_ids: list[int]) -> None:
         except OSError:
             logger.exception("Rendering remix %s failed; released for the reconciler", remix_id)
             services.remix_release(remix_id=remix_id)
+    services.regenerations_finish(ids=services.regenerations_of(remix_ids=remix_ids))
 
 
 @shared_task
@@ -41,4 +42,10 @@ def reconcile() -> dict:
     """Beat: whatever a lost message, a dead worker or a broker outage left behind is put right."""
     held, requeued = services.remixes_sync_with_consent()
     stuck = services.remixes_requeue_stuck(older_than=dt.timedelta(minutes=2))
-    return {"held": held, "requeued": requeued, "stuck": stuck}
+    finished = services.regenerations_finish()
+    return {"held": held, "requeued": requeued, "stuck": stuck, "finished": finished}
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True, max_retries=5)
+def email_notifications(notification_ids: list[int]) -> int:
+    return services.notifications_email(notification_ids=notification_ids)

@@ -11,8 +11,10 @@ urlpatterns = [
     path("v/<str:public_id>/remix/preview/", views.preview, name="preview"),
     path("remixes/mine/", views.mine, name="mine"),
     path("remixes/of-my-work/", views.of_my_work, name="of_my_work"),
+    path("remixes/regeneration/", views.regeneration, name="regeneration"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/badge/", views.badge, name="badge"),
+    path("inbox/email/", views.email_settings, name="email_settings"),
     path("remixes/<str:public_id>/", views.detail, name="detail"),
     path("remixes/<str:public_id>/takedown/", views.takedown, name="takedown"),
 ]

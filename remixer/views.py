@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseStopPolling
 from PIL import Image
@@ -16,7 +15,7 @@ from PIL import Image
 from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.selectors import video_get_public
 from remixer import engines, selectors, services
-from remixer.forms import RemixFilterForm, RemixRequestForm
+from remixer.forms import EmailNotificationsForm, RemixFilterForm, RemixRequestForm
 from remixer.models import Notification, Remix
 
 POLLING = (Remix.Status.QUEUED, Remix.Status.RENDERING)
@@ -116,17 +115,60 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "remixer/list.html", {"form": form, "page": page, "mode": "requester"})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def inbox(request: HttpRequest) -> HttpResponse:
+def _inbox_page(request: HttpRequest, email_form: EmailNotificationsForm) -> dict:
     notifications = Notification.objects.filter(recipient=request.user).select_related("remix")
-    if request.method == "POST":
-        notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
-        return redirect("remixer:inbox")
     page = Paginator(notifications.order_by("-created_at", "-id"), 30).get_page(
         request.GET.get("page")
     )
-    return render(request, "remixer/inbox.html", {"page": page})
+    return {"page": page, "email_form": email_form}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inbox(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user)
+        return redirect("remixer:inbox")
+    form = EmailNotificationsForm(instance=request.user)
+    return render(request, "remixer/inbox.html", _inbox_page(request, form))
+
+
+@login_required
+@require_POST
+def email_settings(request: HttpRequest) -> HttpResponse:
+    """Turn notification emails on or off; nothing changes when the form is invalid."""
+    form = EmailNotificationsForm(request.POST, instance=request.user)
+    valid = form.is_valid()
+    if valid:
+        form.save()
+    if request.htmx:
+        context = {"email_form": form, "saved": valid}
+        response = render(request, "remixer/inbox.html#email-settings", context)
+    elif valid:
+        messages.success(request, "Your email preference is saved.")
+        return redirect("remixer:inbox")
+    else:
+        response = render(request, "remixer/inbox.html", _inbox_page(request, form))
+    if not valid:
+        response.status_code = 400
+    return response
+
+
+@login_required
+def regeneration(request: HttpRequest) -> HttpResponse:
+    """The creator's regeneration progress region, polled every second while it runs."""
+    if not request.htmx:
+        return redirect("remixer:of_my_work")
+    raw_id = request.GET.get("id", "")
+    if raw_id and not raw_id.isdigit():
+        raise Http404("No such regeneration.")
+    progress = selectors.regeneration_progress(
+        creator=request.user, regeneration_id=int(raw_id) if raw_id else None
+    )
+    response = render(request, "remixer/_regeneration.html", {"progress": progress})
+    if not progress.polling:
+        response.status_code = HttpResponseStopPolling.status_code
+    return response
 
 
 @login_required

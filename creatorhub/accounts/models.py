@@ -9,6 +9,9 @@ class User(AbstractUser):
 
     display_name = models.CharField(max_length=80, blank=True)
     bio = models.CharField(max_length=280, blank=True)
+    email_notifications = models.BooleanField(
+        default=False, help_text="Also send inbox notifications by email."
+    )
 
     @property
     def handle(self) -> str:

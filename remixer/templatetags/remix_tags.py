@@ -1,4 +1,4 @@
-"""Remix pieces for pages other apps own: the request panel on a video, the inbox badge."""
+"""Remix pieces for pages other apps own: the request panel on a video, regeneration progress."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django import template
 
 from consent.selectors import remix_permission, video_consent
 from remixer.forms import RemixRequestForm
+from remixer.selectors import regeneration_progress
 from remixer.services import TEMPLATE_SCOPES
 
 register = template.Library()
@@ -29,3 +30,9 @@ def remix_panel(context, video) -> dict:
         "form": RemixRequestForm(initial={"template": allowed[0] if allowed else "caption"}),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("remixer/_regeneration.html", takes_context=True)
+def regeneration(context) -> dict:
+    """The creator's regeneration progress; it wakes up on every consent change on the page."""
+    return {"progress": regeneration_progress(creator=context["request"].user)}

@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from consent import services as consent_services
 from consent.tests.factories import policy
 from remixer import services
-from remixer.models import Remix
+from remixer.models import Notification, Regeneration, Remix
 from remixer.tests.factories import make_postered_video
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -39,3 +39,8 @@ def test_publish_withdraw_regenerate_through_the_worker(celery_worker_process, c
     assert default_storage.listdir(f"remixes/{remix.public_id}")[1] == [
         remix.output.name.rsplit("/", 1)[1]
     ]
+    regeneration = Regeneration.objects.get(creator=creator, total=1)
+    celery_worker_process.wait_until(
+        lambda: Regeneration.objects.filter(id=regeneration.id, finished_at__isnull=False).exists()
+    )
+    assert Notification.objects.filter(recipient=creator, kind="regenerated").count() == 1

@@ -1,0 +1,173 @@
+"""Regeneration: held remixes come back as one progress record the creator's pages poll."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from consent.models import CreatorPolicy
+from remixer import services
+from remixer.models import Notification, Regeneration, Remix
+from remixer.tests.test_services import CAPTION, allow, deny
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def video(creator):
+    from remixer.tests.factories import make_postered_video
+
+    return make_postered_video(creator, title="Source")
+
+
+def seq(creator) -> int:
+    return CreatorPolicy.objects.get(creator=creator).ledger_seq
+
+
+@pytest.fixture
+def held(viewer, creator, video):
+    """Three published remixes withdrawn by a revocation, then consent allowed again."""
+    allow(creator)
+    remixes = [
+        services.remix_request(requester=viewer, video=video, template="caption", inputs=CAPTION)
+        for _ in range(3)
+    ]
+    for remix in remixes:
+        services.remix_render(remix_id=remix.id)
+    deny(creator)
+    services.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator))
+    allow(creator)
+    return remixes
+
+
+def test_a_sync_records_its_change_even_when_nothing_returns(creator, video):
+    allow(creator)
+    assert services.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator)) == (
+        0,
+        0,
+    )
+    marker = Regeneration.objects.get(creator=creator, ledger_seq=seq(creator))
+    assert marker.total == 0 and marker.finished_at is not None
+
+
+def test_regeneration_counts_progress_from_the_remixes(held, creator, viewer):
+    assert services.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator)) == (
+        0,
+        3,
+    )
+    regeneration = Regeneration.objects.get(creator=creator, total=3)
+    assert set(Remix.objects.values_list("regeneration", flat=True)) == {regeneration.id}
+    services.remix_render(remix_id=held[0].id)
+    assert services.regenerations_finish(ids=[regeneration.id]) == 0
+    for remix in held[1:]:
+        services.remix_render(remix_id=remix.id)
+    assert services.regenerations_finish(ids=[regeneration.id]) == 1
+    assert services.regenerations_finish() == 0, "closed once only"
+    note = Notification.objects.get(recipient=creator, kind="regenerated")
+    assert "3 of 3" in note.message
+
+
+def test_reconciler_regenerates_under_the_creators_current_seq(held, creator):
+    assert services.remixes_sync_with_consent() == (0, 3)
+    assert Regeneration.objects.get(total=3).ledger_seq == seq(creator)
+
+
+def test_progress_region_polls_until_done_then_stops(held, creator, creator_client):
+    services.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator))
+    url = reverse("remixer:regeneration")
+    running = creator_client.get(url, **HTMX)
+    assert running.status_code == 200
+    assert "Regenerating 0 / 3 (0%)" in running.text and 'hx-trigger="every 1s"' in running.text
+    regeneration = Regeneration.objects.get(total=3)
+    services.remix_render(remix_id=held[0].id)
+    partly = creator_client.get(f"{url}?id={regeneration.id}", **HTMX)
+    assert "Regenerating 1 / 3 (33%)" in partly.text
+    for remix in held[1:]:
+        services.remix_render(remix_id=remix.id)
+    done = creator_client.get(f"{url}?id={regeneration.id}", **HTMX)
+    assert done.status_code == 286
+    assert "Regenerated 3 / 3 (100%)" in done.text and "every 1s" not in done.text
+
+
+def test_pages_show_a_running_regeneration_after_reload(held, creator, creator_client):
+    services.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator))
+    for page in ("consent:page", "remixer:of_my_work"):
+        assert "Regenerating 0 / 3" in creator_client.get(reverse(page)).text
+
+
+def test_a_fresh_consent_change_waits_for_its_sync(creator, creator_client, video):
+    url = reverse("remixer:regeneration")
+    idle = creator_client.get(url, **HTMX)
+    assert idle.status_code == 286 and "every 1s" not in idle.text
+    allow(creator)
+    waiting = creator_client.get(url, **HTMX)
+    assert waiting.status_code == 200 and 'hx-trigger="every 1s"' in waiting.text
+    services.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator))
+    synced = creator_client.get(url, **HTMX)
+    assert synced.status_code == 286 and "consentChanged from:body" in synced.text
+
+
+def test_other_peoples_regenerations_are_404(held, creator, viewer_client):
+    services.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator))
+    regeneration = Regeneration.objects.get(total=3)
+    url = reverse("remixer:regeneration")
+    assert viewer_client.get(f"{url}?id={regeneration.id}", **HTMX).status_code == 404
+    assert viewer_client.get(f"{url}?id=abc", **HTMX).status_code == 404
+    assert viewer_client.get(url).status_code == 302
+
+
+@pytest.fixture
+def viewer_client(viewer):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(viewer)
+    return client
+
+
+def test_notifications_are_emailed_once_to_those_who_asked(viewer, creator, video):
+    viewer.email, viewer.email_notifications = "viewer@example.com", True
+    viewer.save()
+    creator.email = "creator@example.com"
+    creator.save()
+    allow(creator)
+    remix = services.remix_request(
+        requester=viewer, video=video, template="caption", inputs=CAPTION
+    )
+    services.remix_render(remix_id=remix.id)
+    notes = list(Notification.objects.values_list("id", flat=True))
+    assert len(notes) == 2, "the creator's new-remix note and the viewer's ready note"
+    assert services.notifications_email(notification_ids=notes) == 1
+    assert [message.to for message in mail.outbox] == [["viewer@example.com"]]
+    assert remix.public_id in mail.outbox[0].body
+    assert services.notifications_email(notification_ids=notes) == 0, "never twice"
+    assert len(mail.outbox) == 1
+
+
+def test_notify_mails_after_commit(viewer, monkeypatch, django_capture_on_commit_callbacks):
+    from remixer import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.email_notifications, "delay", sent.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(recipients=[(viewer.id, None)], kind="held", message="m")
+    assert sent == [list(Notification.objects.values_list("id", flat=True))]
+
+
+def test_email_preference_form(viewer, viewer_client):
+    url = reverse("remixer:email_settings")
+    refused = viewer_client.post(url, {"email_notifications": "on", "email": ""}, **HTMX)
+    assert refused.status_code == 400 and "Give an email address" in refused.text
+    viewer.refresh_from_db()
+    assert not viewer.email_notifications
+    bad = viewer_client.post(url, {"email_notifications": "on", "email": "nope"})
+    assert bad.status_code == 400 and "Inbox" in bad.text
+    saved = viewer_client.post(url, {"email_notifications": "on", "email": "v@example.com"}, **HTMX)
+    assert saved.status_code == 200 and "emails are on" in saved.text
+    viewer.refresh_from_db()
+    assert viewer.email_notifications and viewer.email == "v@example.com"
+    assert viewer_client.post(url, {"email": "v@example.com"}).status_code == 302
+    viewer.refresh_from_db()
+    assert not viewer.email_notifications
