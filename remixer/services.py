@@ -16,10 +16,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -32,6 +30,7 @@ from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.models import Video
 from remixer import engines
 from remixer.models import Notification, Regeneration, Remix
+from remixer.notifications import notify
 
 logger = logging.getLogger(__name__)
 
@@ -54,51 +53,6 @@ class RemixRefused(Exception):
     def __init__(self, message: str, code: str = "remix_not_allowed", status: int = 403) -> None:
         super().__init__(message)
         self.code, self.status = code, status
-
-
-def notify(*, recipients: Iterable[tuple[int, Remix | None]], kind: str, message: str) -> None:
-    """Inbox notifications; those whose recipients asked for email are mailed after commit."""
-    created = Notification.objects.bulk_create(
-        [
-            Notification(recipient_id=user_id, kind=kind, remix=remix, message=message[:300])
-            for user_id, remix in recipients
-        ]
-    )
-    if created:
-        from remixer.tasks import email_notifications
-
-        enqueue_on_commit(email_notifications, [note.id for note in created])
-
-
-def notifications_mark_read(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-
-
-def notifications_email(*, notification_ids: list[int]) -> int:
-    """Mail the notifications whose recipients opted in, once each. Returns how many were sent."""
-    pending = Notification.objects.filter(
-        id__in=notification_ids,
-        emailed_at__isnull=True,
-        recipient__email_notifications=True,
-    ).exclude(recipient__email="")
-    sent = 0
-    for note in pending.select_related("recipient", "remix"):
-        if not Notification.objects.filter(id=note.id, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        ):
-            continue
-        link = note.remix.get_absolute_url() if note.remix else reverse("remixer:inbox")
-        send_mail(
-            subject=f"Creator Hub: {note.get_kind_display()}",
-            message=f"{note.message}\n\n{settings.SITE_URL}{link}\n\n"
-            f"Turn these emails off in your inbox: {settings.SITE_URL}{reverse('remixer:inbox')}",
-            from_email=None,
-            recipient_list=[note.recipient.email],
-        )
-        sent += 1
-    return sent
 
 
 @transaction.atomic

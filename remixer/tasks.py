@@ -5,7 +5,7 @@ import logging
 
 from celery import shared_task
 
-from remixer import services
+from remixer import notifications, services
 
 logger = logging.getLogger(__name__)
 
@@ -48,4 +48,4 @@ def reconcile() -> dict:
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True, max_retries=5)
 def email_notifications(notification_ids: list[int]) -> int:
-    return services.notifications_email(notification_ids=notification_ids)
+    return notifications.notifications_email(notification_ids=notification_ids)

@@ -14,7 +14,7 @@ from PIL import Image
 
 from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.selectors import video_get_public
-from remixer import engines, selectors, services
+from remixer import engines, notifications, selectors, services
 from remixer.forms import EmailNotificationsForm, RemixFilterForm, RemixRequestForm
 from remixer.models import Notification, Remix
 
@@ -127,7 +127,7 @@ def _inbox_page(request: HttpRequest, email_form: EmailNotificationsForm) -> dic
 @require_http_methods(["GET", "POST"])
 def inbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        services.notifications_mark_read(user=request.user)
+        notifications.notifications_mark_read(user=request.user)
         return redirect("remixer:inbox")
     form = EmailNotificationsForm(instance=request.user)
     return render(request, "remixer/inbox.html", _inbox_page(request, form))

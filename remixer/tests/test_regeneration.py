@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from consent.models import CreatorPolicy
@@ -125,49 +124,3 @@ def viewer_client(viewer):
     client = Client()
     client.force_login(viewer)
     return client
-
-
-def test_notifications_are_emailed_once_to_those_who_asked(viewer, creator, video):
-    viewer.email, viewer.email_notifications = "viewer@example.com", True
-    viewer.save()
-    creator.email = "creator@example.com"
-    creator.save()
-    allow(creator)
-    remix = services.remix_request(
-        requester=viewer, video=video, template="caption", inputs=CAPTION
-    )
-    services.remix_render(remix_id=remix.id)
-    notes = list(Notification.objects.values_list("id", flat=True))
-    assert len(notes) == 2, "the creator's new-remix note and the viewer's ready note"
-    assert services.notifications_email(notification_ids=notes) == 1
-    assert [message.to for message in mail.outbox] == [["viewer@example.com"]]
-    assert remix.public_id in mail.outbox[0].body
-    assert services.notifications_email(notification_ids=notes) == 0, "never twice"
-    assert len(mail.outbox) == 1
-
-
-def test_notify_mails_after_commit(viewer, monkeypatch, django_capture_on_commit_callbacks):
-    from remixer import tasks
-
-    sent = []
-    monkeypatch.setattr(tasks.email_notifications, "delay", sent.append)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.notify(recipients=[(viewer.id, None)], kind="held", message="m")
-    assert sent == [list(Notification.objects.values_list("id", flat=True))]
-
-
-def test_email_preference_form(viewer, viewer_client):
-    url = reverse("remixer:email_settings")
-    refused = viewer_client.post(url, {"email_notifications": "on", "email": ""}, **HTMX)
-    assert refused.status_code == 400 and "Give an email address" in refused.text
-    viewer.refresh_from_db()
-    assert not viewer.email_notifications
-    bad = viewer_client.post(url, {"email_notifications": "on", "email": "nope"})
-    assert bad.status_code == 400 and "Inbox" in bad.text
-    saved = viewer_client.post(url, {"email_notifications": "on", "email": "v@example.com"}, **HTMX)
-    assert saved.status_code == 200 and "emails are on" in saved.text
-    viewer.refresh_from_db()
-    assert viewer.email_notifications and viewer.email == "v@example.com"
-    assert viewer_client.post(url, {"email": "v@example.com"}).status_code == 302
-    viewer.refresh_from_db()
-    assert not viewer.email_notifications
