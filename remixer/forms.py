@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 
 from creatorhub.accounts.models import User
 from remixer.models import Remix
@@ -35,6 +37,14 @@ class RemixRequestForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, backdrops: list[str] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if backdrops:
+            self.fields["backdrop"].choices = [
+                *self.fields["backdrop"].choices,
+                ("The creator's backdrops", [(name, name) for name in backdrops]),
+            ]
+
     def inputs(self) -> dict:
         data = self.cleaned_data
         template = data["template"]
@@ -55,3 +65,23 @@ class RemixFilterForm(forms.Form):
         choices=[("", "Any template"), *Remix.Template.choices], required=False
     )
     video = forms.CharField(required=False, max_length=32)
+
+
+class BackdropForm(forms.Form):
+    name = forms.SlugField(
+        max_length=40,
+        help_text="Lowercase letters, digits and hyphens; viewers pick it by this name.",
+    )
+    image = forms.FileField(help_text="A JPEG, PNG or WebP picture; it is scaled to 1280 px.")
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"].lower()
+
+    def clean_image(self):
+        image = self.cleaned_data["image"]
+        if image.size > settings.IMAGE_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"This file is {filesizeformat(image.size)}; "
+                f"the limit is {filesizeformat(settings.IMAGE_MAX_UPLOAD_BYTES)}."
+            )
+        return image

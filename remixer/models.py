@@ -77,6 +77,27 @@ class Remix(models.Model):
         return self.status == self.Status.PUBLISHED and bool(self.output)
 
 
+class Backdrop(models.Model):
+    """An image a creator offers as a backdrop for background remixes of their videos."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="backdrops"
+    )
+    name = models.SlugField(max_length=40, help_text="What viewers pick, e.g. “beach”.")
+    image = models.FileField(upload_to="backdrops/")
+    thumbnail = models.FileField(upload_to="backdrops/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="unique_backdrop_name")
+        ]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.owner_id})"
+
+
 class Regeneration(models.Model):
     """Held remixes put back on the queue because a creator's consent returned.
 

@@ -29,6 +29,7 @@ from creatorhub.enqueue import enqueue_on_commit
 from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.models import Video
 from remixer import engines
+from remixer.backdrops import backdrop_images, backdrop_names
 from remixer.models import Notification, Regeneration, Remix
 from remixer.notifications import notify
 
@@ -62,8 +63,11 @@ def remix_request(*, requester: User, video: Video, template: str, inputs: dict)
         raise RemixRefused(
             f"Unknown template; choose {', '.join(TEMPLATE_SCOPES)}.", "invalid_request", 400
         )
+    names = (
+        backdrop_names(owner_id=video.owner_id) if template == Remix.Template.BACKGROUND else None
+    )
     try:
-        cleaned = engines.validate_inputs(template, inputs)
+        cleaned = engines.validate_inputs(template, inputs, backdrop_names=names)
     except engines.RenderError as error:
         raise RemixRefused(str(error), "invalid_request", 400) from None
     if not video.poster:
@@ -147,6 +151,7 @@ def _render_image(remix: Remix) -> Image.Image:
         template=remix.template,
         inputs=remix.inputs,
         credit=f"@{remix.video.owner.username} · Creator Hub",
+        backdrops=backdrop_images(owner_id=remix.video.owner_id, inputs=remix.inputs),
     )
     return engines.render(request)
 

@@ -12,6 +12,10 @@ urlpatterns = [
     path("remixes/mine/", views.mine, name="mine"),
     path("remixes/of-my-work/", views.of_my_work, name="of_my_work"),
     path("remixes/regeneration/", views.regeneration, name="regeneration"),
+    path("remixes/backdrops/", views.backdrops, name="backdrops"),
+    path(
+        "remixes/backdrops/<int:backdrop_id>/delete/", views.backdrop_delete, name="backdrop_delete"
+    ),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/badge/", views.badge, name="badge"),
     path("inbox/email/", views.email_settings, name="email_settings"),

@@ -14,20 +14,34 @@ from PIL import Image
 
 from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.selectors import video_get_public
+from remixer import backdrops as backdrop_services
 from remixer import engines, notifications, selectors, services
-from remixer.forms import EmailNotificationsForm, RemixFilterForm, RemixRequestForm
-from remixer.models import Notification, Remix
+from remixer.backdrops import backdrop_images, backdrop_names
+from remixer.forms import (
+    BackdropForm,
+    EmailNotificationsForm,
+    RemixFilterForm,
+    RemixRequestForm,
+)
+from remixer.models import Backdrop, Notification, Remix
 
 POLLING = (Remix.Status.QUEUED, Remix.Status.RENDERING)
+
+
+def _form_problem(form: RemixRequestForm) -> str:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        return f"{label}: {errors[0]}" if label else errors[0]
+    return "Choose a template."
 
 
 @login_required
 @require_POST
 def request_remix(request: HttpRequest, public_id: str) -> HttpResponse:
     video = video_get_public(public_id=public_id, viewer=request.user)
-    form = RemixRequestForm(request.POST)
+    form = RemixRequestForm(request.POST, backdrops=backdrop_names(owner_id=video.owner_id))
     if not form.is_valid():
-        messages.error(request, "Choose a template and fill in its inputs.")
+        messages.error(request, _form_problem(form))
         return redirect(video.get_public_url())
     try:
         remix = services.remix_request(
@@ -48,9 +62,9 @@ def request_remix(request: HttpRequest, public_id: str) -> HttpResponse:
 def preview(request: HttpRequest, public_id: str) -> HttpResponse:
     """A low-resolution preview of the chosen template, rendered in the request."""
     video = video_get_public(public_id=public_id, viewer=request.user)
-    form = RemixRequestForm(request.POST)
+    form = RemixRequestForm(request.POST, backdrops=backdrop_names(owner_id=video.owner_id))
     if not form.is_valid() or not video.poster:
-        return render(request, "remixer/_preview.html", {"error": "Choose a template."})
+        return render(request, "remixer/_preview.html", {"error": _form_problem(form)})
     try:
         with video.poster.open("rb") as handle:
             poster = Image.open(io.BytesIO(handle.read())).convert("RGB")
@@ -60,6 +74,7 @@ def preview(request: HttpRequest, public_id: str) -> HttpResponse:
                 template=form.cleaned_data["template"],
                 inputs=form.inputs(),
                 credit=f"@{video.owner.username} · Creator Hub",
+                backdrops=backdrop_images(owner_id=video.owner_id, inputs=form.inputs()),
             )
         )
     except engines.RenderError as error:
@@ -176,3 +191,41 @@ def badge(request: HttpRequest) -> HttpResponse:
     """The header's unread count, loaded after the page so pages pay no query for it."""
     unread = selectors.unread_count(user=request.user)
     return render(request, "remixer/_badge.html", {"unread": unread})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def backdrops(request: HttpRequest) -> HttpResponse:
+    """The creator's own backdrops for background remixes of their videos."""
+    form = BackdropForm()
+    status = 200
+    if request.method == "POST":
+        form = BackdropForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                backdrop = backdrop_services.backdrop_add(
+                    owner=request.user,
+                    name=form.cleaned_data["name"],
+                    upload=form.cleaned_data["image"],
+                )
+            except backdrop_services.BackdropError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"Backdrop “{backdrop.name}” added.")
+                return redirect("remixer:backdrops")
+        status = 400
+    context = {
+        "form": form,
+        "backdrops": Backdrop.objects.filter(owner=request.user),
+        "limit": backdrop_services.MAX_BACKDROPS,
+    }
+    return render(request, "remixer/backdrops.html", context, status=status)
+
+
+@login_required
+@require_POST
+def backdrop_delete(request: HttpRequest, backdrop_id: int) -> HttpResponse:
+    if not backdrop_services.backdrop_delete(owner=request.user, backdrop_id=backdrop_id):
+        raise Http404("No such backdrop.")
+    messages.success(request, "Backdrop deleted; remixes already made with it keep their image.")
+    return redirect("remixer:backdrops")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from consent.selectors import remix_permission, video_consent
+from remixer.backdrops import backdrop_names
 from remixer.forms import RemixRequestForm
 from remixer.selectors import regeneration_progress
 from remixer.services import TEMPLATE_SCOPES
@@ -27,7 +28,10 @@ def remix_panel(context, video) -> dict:
         "user": user,
         "allowed": allowed,
         "refusal": refusal,
-        "form": RemixRequestForm(initial={"template": allowed[0] if allowed else "caption"}),
+        "form": RemixRequestForm(
+            initial={"template": allowed[0] if allowed else "caption"},
+            backdrops=backdrop_names(owner_id=video.owner_id) if allowed else [],
+        ),
         "csrf_token": context.get("csrf_token"),
     }
 
