@@ -142,12 +142,24 @@ def remix_render(*, remix_id: int) -> str:
     return _publish(remix, name)
 
 
-def _render_image(remix: Remix) -> Image.Image:
-    with remix.video.poster.open("rb") as handle:
+def poster_open(video: Video) -> Image.Image:
+    """The video's poster frame, RGB; refused before decoding when it has too many pixels."""
+    limit = settings.IMAGE_MAX_PIXELS
+    with video.poster.open("rb") as handle:
         poster = Image.open(io.BytesIO(handle.read()))
+        width, height = poster.size
+        if width * height > limit:
+            raise engines.RenderError(
+                f"The poster frame is {width}×{height} ({width * height:,} pixels); "
+                f"remixes take frames of up to {limit:,} pixels."
+            )
         poster.load()
+    return poster.convert("RGB")
+
+
+def _render_image(remix: Remix) -> Image.Image:
     request = engines.RenderRequest(
-        poster=poster.convert("RGB"),
+        poster=poster_open(remix.video),
         template=remix.template,
         inputs=remix.inputs,
         credit=f"@{remix.video.owner.username} · Creator Hub",

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import base64
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +9,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseStopPolling
-from PIL import Image
 
 from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.selectors import video_get_public
@@ -66,11 +64,9 @@ def preview(request: HttpRequest, public_id: str) -> HttpResponse:
     if not form.is_valid() or not video.poster:
         return render(request, "remixer/_preview.html", {"error": _form_problem(form)})
     try:
-        with video.poster.open("rb") as handle:
-            poster = Image.open(io.BytesIO(handle.read())).convert("RGB")
         image = engines.preview(
             engines.RenderRequest(
-                poster=poster,
+                poster=services.poster_open(video),
                 template=form.cleaned_data["template"],
                 inputs=form.inputs(),
                 credit=f"@{video.owner.username} · Creator Hub",

@@ -156,3 +156,47 @@ def test_remix_page_query_count(viewer_client, viewer, creator, video, django_as
     with django_assert_num_queries(3):
         page = viewer_client.get(remix.get_absolute_url())
     assert 'data-testid="remix-image"' in page.text
+
+
+@pytest.mark.parametrize(
+    ("top", "status", "stored"),
+    [
+        ("x" * 10_000, 400, None),
+        ("\x07bell\x1b[31m red\u202e", 201, "bell[31m red"),
+        ("مرحبا بالعالم", 201, "مرحبا بالعالم"),
+        ("你好，世界 こんにちは 안녕하세요", 201, "你好，世界 こんにちは 안녕하세요"),
+        ("<script>alert(1)</script>", 201, "<script>alert(1)</script>"),
+    ],
+)
+def test_api_captions_are_rendered_or_refused_cleanly(
+    viewer_client, creator, video, top, status, stored
+):
+    consent_services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    response = api_post(viewer_client, video, {"template": "caption", "inputs": {"top": top}})
+    assert response.status_code == status, response.text
+    if stored is None:
+        assert response.json()["error"] == "invalid_request"
+        assert "200 characters" in response.json()["detail"]
+        assert not Remix.objects.exists()
+        return
+    remix = Remix.objects.get(public_id=response.json()["id"])
+    assert remix.inputs["top"] == stored
+    assert services.remix_render(remix_id=remix.id) == "published"
+    page = viewer_client.get(remix.get_absolute_url()).text
+    assert "<script>alert" not in page
+
+
+def test_a_poster_over_the_pixel_limit_is_refused(viewer_client, viewer, creator, video, settings):
+    consent_services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    remix = services.remix_request(
+        requester=viewer, video=video, template="caption", inputs=CAPTION
+    )
+    settings.IMAGE_MAX_PIXELS = 720 * 1280 - 1
+    assert services.remix_render(remix_id=remix.id) == "failed"
+    remix.refresh_from_db()
+    assert remix.status == "failed" and "921,600 pixels" in remix.reason and not remix.output
+    preview = viewer_client.post(
+        reverse("remixer:preview", args=[video.public_id]),
+        {"template": "caption", "top": "hi", "style": "classic"},
+    )
+    assert preview.status_code == 200 and "921,600 pixels" in preview.text
