@@ -88,7 +88,8 @@ def regeneration_progress(
     *, creator: User, regeneration_id: int | None = None
 ) -> RegenerationProgress:
     """The regeneration a creator's page shows: the one asked for by id, else the running one,
-    else whether a recent consent change is still waiting for its sync."""
+    else whether a recent consent change is still waiting for its sync, else one that finished
+    since that change."""
     regenerations = Regeneration.objects.filter(creator=creator)
     if regeneration_id is not None:
         regeneration = regenerations.filter(id=regeneration_id).first()
@@ -99,14 +100,23 @@ def regeneration_progress(
             regenerations.filter(finished_at__isnull=True, total__gt=0).order_by("-id").first()
         )
     if regeneration is None:
+        since = timezone.now() - SYNC_WAIT
         latest = (
-            LedgerEntry.objects.filter(creator=creator, created_at__gte=timezone.now() - SYNC_WAIT)
+            LedgerEntry.objects.filter(creator=creator, created_at__gte=since)
             .order_by("-created_at")
             .values_list("seq", flat=True)
             .first()
         )
-        waiting = latest is not None and not regenerations.filter(ledger_seq__gte=latest).exists()
-        return RegenerationProgress(waiting=waiting)
+        if latest is None:
+            return RegenerationProgress()
+        if not regenerations.filter(ledger_seq__gte=latest).exists():
+            return RegenerationProgress(waiting=True)
+        # A regeneration that finished before the page first asked still shows its 100%.
+        regeneration = (
+            regenerations.filter(total__gt=0, finished_at__gte=since).order_by("-id").first()
+        )
+        if regeneration is None:
+            return RegenerationProgress()
     counts = Remix.objects.filter(regeneration=regeneration).aggregate(
         pending=Count("id", filter=Q(status__in=(Remix.Status.QUEUED, Remix.Status.RENDERING))),
         published=Count("id", filter=Q(status=Remix.Status.PUBLISHED)),

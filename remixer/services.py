@@ -195,11 +195,12 @@ def _publish(remix: Remix, name: str) -> str:
             updated_at=now,
             consent_seq=policy.ledger_seq if policy else 0,
         )
-        notify(
-            recipients=[(remix.requester_id, remix)],
-            kind=Notification.Kind.PUBLISHED,
-            message=f"Your {remix.template} remix of “{remix.video.title}” is ready.",
-        )
+        if current.regeneration_id is None:  # a regeneration tells its requesters once, at the end
+            notify(
+                recipients=[(remix.requester_id, remix)],
+                kind=Notification.Kind.PUBLISHED,
+                message=f"Your {remix.template} remix of “{remix.video.title}” is ready.",
+            )
     transaction.on_commit(lambda: _delete_other_versions(remix.public_id, keep=name))
     return "published"
 
@@ -344,6 +345,16 @@ def regenerations_finish(*, ids: Iterable[int] | None = None) -> int:
             ):
                 continue
             closed += 1
+            requesters = (
+                Remix.objects.filter(regeneration=regeneration, status=Remix.Status.PUBLISHED)
+                .values_list("requester_id", flat=True)
+                .distinct()
+            )
+            notify(
+                recipients=[(requester_id, None) for requester_id in requesters],
+                kind=Notification.Kind.PUBLISHED,
+                message="Remixes of yours are back: the creator allows them again.",
+            )
             notify(
                 recipients=[(regeneration.creator_id, None)],
                 kind=Notification.Kind.REGENERATED,

@@ -13,7 +13,7 @@ from PIL import Image
 
 from remixer import backdrops, services
 from remixer.models import Backdrop, Remix
-from remixer.tests.factories import make_postered_video
+from remixer.tests.factories import make_video_with_poster, subject_poster
 from remixer.tests.test_services import allow
 
 pytestmark = pytest.mark.django_db
@@ -27,16 +27,7 @@ def png(size=(400, 300), color=BEACH) -> SimpleUploadedFile:
 
 
 def subject_video(creator):
-    """A poster with a clear subject in the middle, so GrabCut has something to keep."""
-    from django.core.files.base import ContentFile
-
-    from creatorhub.videos.media import encode_jpeg
-
-    image = Image.new("RGB", (360, 640), (30, 90, 200))
-    image.paste((220, 60, 60), (110, 200, 250, 520))
-    video = make_postered_video(creator, title="Subject")
-    video.poster.save("subject.jpg", ContentFile(encode_jpeg(image)), save=True)
-    return video
+    return make_video_with_poster(creator, subject_poster(), title="Subject")
 
 
 def test_upload_page_adds_lists_and_deletes(

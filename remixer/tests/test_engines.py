@@ -6,78 +6,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image
 
 from remixer import engines
 from remixer.engines import faces, fonts, label, text
 from remixer.engines.face_effects import NO_FACE
 from remixer.engines.faces import find_faces
 from remixer.engines.validation import CAPTION_LIMIT_MESSAGE, clean_text
+from remixer.tests.factories import face_poster, plain_poster, subject_poster
 
 CREDIT = "@maya · Creator Hub"
 
 
 # --- test posters ---------------------------------------------------------------------------
-
-
-def face_poster(width: int = 720, height: int = 1280, seed: int = 0) -> Image.Image:
-    """A person the frontal Haar cascade really detects: a Gaussian-shaded skin oval with hair,
-    dark eyes under eyebrows, nostrils and a darker mouth, over a torso, softly blurred.
-
-    Flat cartoon faces are not detected; the shading and the eye band darker than the cheeks
-    and the nose bridge are what the cascade's first stages look for.
-    """
-    rng = np.random.default_rng(seed)
-    cx, cy, fw = width // 2, int(height * 0.38), int(width * 0.42)
-    fh = int(fw * 1.3)
-    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
-    pixels = np.stack([70 + 40 * yy / height, 110 + 40 * yy / height, 150 + 40 * yy / height], -1)
-    body = Image.new("L", (width, height), 0)
-    ImageDraw.Draw(body).ellipse([cx - fw, cy + fh * 0.55, cx + fw, cy + fh * 2.6], fill=255)
-    alpha = np.asarray(body, np.float32)[..., None] / 255
-    pixels = pixels * (1 - alpha) + np.array([150, 40, 50], np.float32) * alpha
-    r2 = ((xx - cx) / (fw / 2)) ** 2 + ((yy - cy) / (fh / 2)) ** 2
-    alpha = np.clip((1.0 - r2) * 8, 0, 1)[..., None]
-    shade = (0.75 + 0.35 * np.exp(-r2 * 1.2))[..., None]
-    pixels = pixels * (1 - alpha) + np.array([225, 180, 150], np.float32) * shade * alpha
-    hair = Image.new("L", (width, height), 0)
-    box = [cx - fw * 0.56, cy - fh * 0.62, cx + fw * 0.56, cy + fh * 0.1]
-    ImageDraw.Draw(hair).chord(box, 180, 360, fill=255)
-    alpha = np.asarray(hair.filter(ImageFilter.GaussianBlur(fw * 0.02)), np.float32)[..., None]
-    pixels = pixels * (1 - alpha / 255) + np.array([50, 35, 25], np.float32) * alpha / 255
-    image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
-    pen = ImageDraw.Draw(image)
-    ex, ey, er = fw * 0.2, cy - fh * 0.06, fw * 0.09
-    for side in (-1, 1):
-        x = cx + side * ex
-        pen.ellipse([x - er * 1.4, ey - er * 0.8, x + er * 1.4, ey + er * 0.8], fill=(60, 45, 40))
-        pen.rectangle([x - er * 1.6, ey - er * 2.2, x + er * 1.6, ey - er * 1.6], fill=(60, 40, 30))
-    for left in (-0.07, 0.02):
-        nostril = [cx + fw * left, cy + fh * 0.12, cx + fw * (left + 0.05), cy + fh * 0.15]
-        pen.ellipse(nostril, fill=(120, 80, 70))
-    pen.ellipse(
-        [cx - fw * 0.17, cy + fh * 0.24, cx + fw * 0.17, cy + fh * 0.31], fill=(110, 40, 45)
-    )
-    image = image.filter(ImageFilter.GaussianBlur(max(1, fw * 0.012)))
-    noisy = np.asarray(image, np.float32) + rng.normal(0, 4, (height, width, 3))
-    return Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
-
-
-def plain_poster(width: int = 720, height: int = 1280, color=(128, 128, 128)) -> Image.Image:
-    return Image.new("RGB", (width, height), color)
-
-
-def subject_poster(width: int = 480, height: int = 640) -> Image.Image:
-    """No face: a textured green background with a solid red-orange subject in the centre."""
-    rng = np.random.default_rng(3)
-    background = np.empty((height, width, 3), np.float32)
-    background[...] = (40, 150, 60)
-    background += rng.normal(0, 12, (height, width, 1))
-    image = Image.fromarray(np.clip(background, 0, 255).astype(np.uint8))
-    pen = ImageDraw.Draw(image)
-    pen.ellipse([width * 0.3, height * 0.2, width * 0.7, height * 0.95], fill=(210, 60, 40))
-    pen.ellipse([width * 0.38, height * 0.12, width * 0.62, height * 0.38], fill=(230, 110, 70))
-    return image
 
 
 @pytest.fixture(scope="module")

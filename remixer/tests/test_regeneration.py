@@ -66,6 +66,10 @@ def test_regeneration_counts_progress_from_the_remixes(held, creator, viewer):
     assert services.regenerations_finish() == 0, "closed once only"
     note = Notification.objects.get(recipient=creator, kind="regenerated")
     assert "3 of 3" in note.message
+    back = Notification.objects.filter(recipient=viewer, kind="published", remix=None)
+    assert [n.message for n in back] == [
+        "Remixes of yours are back: the creator allows them again."
+    ]
 
 
 def test_reconciler_regenerates_under_the_creators_current_seq(held, creator):

@@ -200,3 +200,18 @@ def test_a_poster_over_the_pixel_limit_is_refused(viewer_client, viewer, creator
         {"template": "caption", "top": "hi", "style": "classic"},
     )
     assert preview.status_code == 200 and "921,600 pixels" in preview.text
+
+
+def test_remix_page_polls_until_published_and_updates_its_facts(
+    viewer_client, viewer, creator, video
+):
+    consent_services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    remix = services.remix_request(
+        requester=viewer, video=video, template="caption", inputs=CAPTION
+    )
+    queued = viewer_client.get(remix.get_absolute_url(), HTTP_HX_REQUEST="true")
+    assert queued.status_code == 200 and 'hx-trigger="every 1s"' in queued.text
+    services.remix_render(remix_id=remix.id)
+    done = viewer_client.get(remix.get_absolute_url(), HTTP_HX_REQUEST="true")
+    assert done.status_code == 286 and 'data-testid="remix-image"' in done.text
+    assert 'id="remix-facts" hx-swap-oob="true"' in done.text and "<dt>Published</dt>" in done.text
