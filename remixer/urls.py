@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from remixer import views
+from remixer import verify_views, views
 
 app_name = "remixer"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("remixes/mine/", views.mine, name="mine"),
     path("remixes/of-my-work/", views.of_my_work, name="of_my_work"),
     path("inbox/", views.inbox, name="inbox"),
+    path("verify/", verify_views.verify, name="verify"),
     path("inbox/badge/", views.badge, name="badge"),
     path("remixes/<str:public_id>/", views.detail, name="detail"),
     path("remixes/<str:public_id>/takedown/", views.takedown, name="takedown"),
