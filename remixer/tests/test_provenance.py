@@ -159,7 +159,11 @@ def test_signed_remix_is_trusted_with_actions_ingredient_and_our_assertion():
         "com.creatorhub.video": "vid456",
         "com.creatorhub.creator": "maya",
     }
-    assert "thumbnail" in poster
+    thumbnail = io.BytesIO()
+    reader = c2pa.Reader("image/jpeg", io.BytesIO(signed), context=provenance._reader_context())
+    with reader:
+        reader.resource_to_stream(poster["thumbnail"]["identifier"], thumbnail)
+    assert max(Image.open(thumbnail).size) == provenance.THUMBNAIL_LONG_EDGE
 
     credentials = provenance_read(data=signed)
     assert credentials.state == "trusted"
