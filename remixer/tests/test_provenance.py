@@ -304,3 +304,18 @@ def test_signer_is_loaded_once_per_process():
     first = provenance._signer()
     provenance_sign(jpeg=remix_jpeg(), info=info())
     assert provenance._signer() is first
+
+
+def test_threads_share_the_signer_and_reader_safely():
+    from concurrent.futures import ThreadPoolExecutor
+
+    jpeg = remix_jpeg()
+
+    def sign_and_read(n: int) -> tuple[str, str | None]:
+        signed = provenance_sign(jpeg=jpeg, info=info(remix_id=f"r{n}"))
+        credentials = provenance_read(data=signed)
+        return credentials.state, credentials.remix_id
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(sign_and_read, range(12)))
+    assert results == [("trusted", f"r{n}") for n in range(12)]
