@@ -16,7 +16,6 @@ import json
 import os
 import threading
 import warnings
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -26,24 +25,35 @@ from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
 from remixer.provenance_keys import key_paths
-from remixer.provenance_xmp import embed_xmp, xmp_packet
+from remixer.provenance_signals import (
+    COMPOSITE_AI,
+    TRAINING_MINING_KEYS,
+    embed_xmp,
+    training_mining_entries,
+    validate_training_mining,
+    xmp_packet,
+)
 
 GENERATOR = {"name": "Creator Hub", "version": "0.1.0"}
 REMIX_ASSERTION = "com.creatorhub.remix"
 TRAINING_ASSERTION = "cawg.training-mining"
-COMPOSITE_AI = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
 VIDEO_KEY = "com.creatorhub.video"
 CREATOR_KEY = "com.creatorhub.creator"
 THUMBNAIL_LONG_EDGE = 320
 POSTER_THUMBNAIL = "poster-thumbnail.jpg"
 
-TRAINING_MINING_KEYS = (
-    "cawg.ai_generative_training",
-    "cawg.ai_training",
-    "cawg.ai_inference",
-    "cawg.data_mining",
-)
-TRAINING_MINING_USES = ("allowed", "notAllowed", "constrained")
+__all__ = [
+    "TRAINING_MINING_KEYS",
+    "Credentials",
+    "ProvenanceError",
+    "ProvenanceInfo",
+    "ProvenanceInputError",
+    "provenance_read",
+    "provenance_sign",
+    "training_mining_entries",
+    "validate_training_mining",
+]
+
 # Failures that only say "not signed by a CA we trust": the content itself is intact.
 TRUST_FAILURES = {"signingCredential.untrusted"}
 
@@ -109,44 +119,6 @@ class Credentials:
     def ai_training(self) -> str | None:
         """The cawg.ai_training use: allowed, notAllowed or constrained."""
         return self.training.get("cawg.ai_training")
-
-
-# --- training and data-mining preference -----------------------------------------------------
-
-
-def training_mining_entries(*, allowed: bool, companies: Sequence[str] = ()) -> dict:
-    """The cawg.training-mining entries for a creator's training preference.
-
-    Not allowed: every use notAllowed. Allowed for everyone: allowed. Allowed only for named
-    companies: constrained, naming them (the TDM reservation stays, as in the consent app)."""
-    if not allowed:
-        entry = {"use": "notAllowed"}
-    elif companies:
-        entry = {
-            "use": "constrained",
-            "constraint_info": "Allowed only for: " + ", ".join(companies),
-        }
-    else:
-        entry = {"use": "allowed"}
-    return validate_training_mining({key: dict(entry) for key in TRAINING_MINING_KEYS})
-
-
-def validate_training_mining(entries: Mapping) -> dict:
-    """Check entries against the CAWG vocabulary (c2pa stores whatever it is given)."""
-    if not isinstance(entries, Mapping) or not entries:
-        raise ValueError("cawg.training-mining needs at least one entry.")
-    unknown = set(entries) - set(TRAINING_MINING_KEYS)
-    if unknown:
-        raise ValueError(f"Unknown cawg.training-mining entries: {', '.join(sorted(unknown))}.")
-    for key, entry in entries.items():
-        if not isinstance(entry, Mapping) or set(entry) - {"use", "constraint_info"}:
-            raise ValueError(f"{key}: an entry has 'use' and optionally 'constraint_info'.")
-        if entry.get("use") not in TRAINING_MINING_USES:
-            raise ValueError(f"{key}: use must be one of {', '.join(TRAINING_MINING_USES)}.")
-        info = entry.get("constraint_info")
-        if (entry["use"] == "constrained") != isinstance(info, str) or info == "":
-            raise ValueError(f"{key}: constraint_info is required for constrained, and only then.")
-    return {key: dict(entry) for key, entry in entries.items()}
 
 
 # --- process-wide c2pa objects ---------------------------------------------------------------

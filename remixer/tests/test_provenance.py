@@ -26,7 +26,7 @@ from remixer.provenance import (
     validate_training_mining,
 )
 from remixer.provenance_keys import CA_CERT, SIGNER_CHAIN, SIGNER_KEY, provenance_keys_create
-from remixer.provenance_xmp import embed_xmp
+from remixer.provenance_signals import embed_xmp
 from remixer.tests.factories import poster_jpeg
 
 NS = {

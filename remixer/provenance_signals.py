@@ -1,23 +1,69 @@
-"""XMP in a remix JPEG: IPTC/PLUS data-mining signal, credit line, digital source type.
+"""Machine-readable AI-use signals in a remix: CAWG training-mining entries for the C2PA
+manifest, and XMP (IPTC/PLUS data-mining, credit line, digital source type).
 
-Written as an APP1 segment straight into the encoded bytes, so the JPEG is not decoded and
-re-encoded (no quality loss, ~microseconds). c2pa keeps the segment when it signs.
+The XMP is written as an APP1 segment straight into the encoded bytes, so the JPEG is not
+decoded and re-encoded (no quality loss, ~microseconds). c2pa keeps the segment when it signs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import quoteattr
 
 if TYPE_CHECKING:
     from remixer.provenance import ProvenanceInfo
 
+COMPOSITE_AI = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
 XMP_HEADER = b"http://ns.adobe.com/xap/1.0/\x00"
 PLUS_VOCAB = "http://ns.useplus.org/ldf/vocab/"
 DMI_PROHIBITED_TRAINING = PLUS_VOCAB + "DMI-PROHIBITED-AIMLTRAINING"
 DMI_ALLOWED = PLUS_VOCAB + "DMI-ALLOWED"
 DMI_SEE_CONSTRAINT = PLUS_VOCAB + "DMI-PROHIBITED-SEECONSTRAINT"
 MAX_SEGMENT = 65_533  # the 16-bit length counts itself
+
+TRAINING_MINING_KEYS = (
+    "cawg.ai_generative_training",
+    "cawg.ai_training",
+    "cawg.ai_inference",
+    "cawg.data_mining",
+)
+TRAINING_MINING_USES = ("allowed", "notAllowed", "constrained")
+
+
+def training_mining_entries(*, allowed: bool, companies: Sequence[str] = ()) -> dict:
+    """The cawg.training-mining entries for a creator's training preference.
+
+    Not allowed: every use notAllowed. Allowed for everyone: allowed. Allowed only for named
+    companies: constrained, naming them (the TDM reservation stays, as in the consent app)."""
+    if not allowed:
+        entry = {"use": "notAllowed"}
+    elif companies:
+        entry = {
+            "use": "constrained",
+            "constraint_info": "Allowed only for: " + ", ".join(companies),
+        }
+    else:
+        entry = {"use": "allowed"}
+    return validate_training_mining({key: dict(entry) for key in TRAINING_MINING_KEYS})
+
+
+def validate_training_mining(entries: Mapping) -> dict:
+    """Check entries against the CAWG vocabulary (c2pa stores whatever it is given)."""
+    if not isinstance(entries, Mapping) or not entries:
+        raise ValueError("cawg.training-mining needs at least one entry.")
+    unknown = set(entries) - set(TRAINING_MINING_KEYS)
+    if unknown:
+        raise ValueError(f"Unknown cawg.training-mining entries: {', '.join(sorted(unknown))}.")
+    for key, entry in entries.items():
+        if not isinstance(entry, Mapping) or set(entry) - {"use", "constraint_info"}:
+            raise ValueError(f"{key}: an entry has 'use' and optionally 'constraint_info'.")
+        if entry.get("use") not in TRAINING_MINING_USES:
+            raise ValueError(f"{key}: use must be one of {', '.join(TRAINING_MINING_USES)}.")
+        info = entry.get("constraint_info")
+        if (entry["use"] == "constrained") != isinstance(info, str) or info == "":
+            raise ValueError(f"{key}: constraint_info is required for constrained, and only then.")
+    return {key: dict(entry) for key, entry in entries.items()}
 
 
 def data_mining_value(*, allowed: bool, companies: tuple[str, ...] | list[str] = ()) -> str:
@@ -28,8 +74,6 @@ def data_mining_value(*, allowed: bool, companies: tuple[str, ...] | list[str] =
 
 
 def xmp_packet(info: ProvenanceInfo) -> bytes:
-    from remixer.provenance import COMPOSITE_AI
-
     properties = {
         "plus:DataMining": data_mining_value(
             allowed=info.training_allowed, companies=info.training_companies
