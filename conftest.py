@@ -10,4 +10,5 @@ pytest_plugins = [
     "tests.fixtures.personas",
     "tests.fixtures.services",
     "tests.fixtures.browser",
+    "tests.fixtures.provenance",
 ]

@@ -7,7 +7,7 @@ import sys
 
 from bench.harness import bench_database, setup_django
 
-BENCHMARKS = ["library_page", "consent"]
+BENCHMARKS = ["library_page", "consent", "provenance"]
 
 
 def main(names: list[str]) -> None:

@@ -94,9 +94,11 @@ def _invalid(request, exc: ValidationError):
 def _register_routers() -> None:
     from consent.api import router as consent_router
     from remixer.api import router as remixer_router
+    from remixer.verify_api import router as verify_router
 
     api.add_router("/", consent_router)
     api.add_router("/", remixer_router)
+    api.add_router("/", verify_router)
 
 
 _register_routers()

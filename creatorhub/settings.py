@@ -179,6 +179,14 @@ CELERY_BEAT_SCHEDULE = {
 
 REMIX_RATE_PER_MINUTE = env_int("REMIX_RATE_PER_MINUTE", 10)
 
+# Content Credentials (C2PA) on every remix. `manage.py provenance_init` makes a local CA and a
+# signer in PROVENANCE_DIR; production may point the three paths elsewhere (empty: that dir).
+PROVENANCE_DIR = Path(env_str("PROVENANCE_DIR", str(VAR_DIR / "provenance")))
+PROVENANCE_CERT_CHAIN = env_str("PROVENANCE_CERT_CHAIN", "") or None
+PROVENANCE_KEY = env_str("PROVENANCE_KEY", "") or None
+PROVENANCE_TRUST_ANCHOR = env_str("PROVENANCE_TRUST_ANCHOR", "") or None
+VERIFY_MAX_UPLOAD_BYTES = env_int("VERIFY_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
+
 # Content-Security-Policy on every response: only our own scripts and styles, no inline code.
 SECURE_CSP = {
     "default-src": [CSP.SELF],

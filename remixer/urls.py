@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from remixer import views
+from remixer import verify_views, views
 
 app_name = "remixer"
 
@@ -17,6 +17,7 @@ urlpatterns = [
         "remixes/backdrops/<int:backdrop_id>/delete/", views.backdrop_delete, name="backdrop_delete"
     ),
     path("inbox/", views.inbox, name="inbox"),
+    path("verify/", verify_views.verify, name="verify"),
     path("inbox/badge/", views.badge, name="badge"),
     path("inbox/email/", views.email_settings, name="email_settings"),
     path("remixes/<str:public_id>/", views.detail, name="detail"),

@@ -85,3 +85,18 @@ def make_video_with_poster(owner, image: Image.Image, **fields):
     video = make_video(owner, **fields)
     video.poster.save(f"{video.public_id}.jpg", ContentFile(encode_jpeg(image)), save=True)
     return video
+
+
+def make_remix(requester, video, *, status: str = "published", template: str = "caption", **fields):
+    from remixer.models import Remix
+    from remixer.services import TEMPLATE_SCOPES
+
+    fields.setdefault("inputs", {"top": "When the build passes", "bottom": "first try"})
+    return Remix.objects.create(
+        requester=requester,
+        video=video,
+        template=template,
+        scopes=TEMPLATE_SCOPES[template],
+        status=status,
+        **fields,
+    )
