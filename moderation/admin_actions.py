@@ -55,7 +55,7 @@ def with_note(
                 "opts": opts,
                 "app_label": opts.app_label,
                 "count": queryset.count(),
-                "preview": list(queryset[:PREVIEW_ROWS]),
+                "preview": list(_with_related(modeladmin, queryset)[:PREVIEW_ROWS]),
                 "action_name": request.POST.get("action", ""),
                 "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
                 "select_across": request.POST.get("select_across", "0"),
@@ -66,3 +66,10 @@ def with_note(
         return action
 
     return decorator
+
+
+def _with_related(modeladmin, queryset):
+    related = modeladmin.list_select_related
+    if isinstance(related, (list, tuple)) and related:
+        return queryset.select_related(*related)
+    return queryset

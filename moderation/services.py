@@ -231,6 +231,7 @@ def reports_dismiss(*, moderator: User, reports: QuerySet[Report], note: str) ->
             (user_id, report.remix)
             for report in chosen
             for user_id in (report.remix.requester_id, report.remix.video.owner_id)
+            if user_id != report.reporter_id
         },
         kind=Notification.Kind.MODERATION,
         message="A report about a remix you are part of was reviewed: no action was needed.",
@@ -259,6 +260,7 @@ def reports_escalate(*, moderator: User, reports: QuerySet[Report], note: str) -
             (user_id, report.remix)
             for report in chosen
             for user_id in (report.remix.requester_id, report.remix.video.owner_id)
+            if user_id != report.reporter_id
         },
         kind=Notification.Kind.MODERATION,
         message="A remix you are part of is being reviewed by moderators after a report.",
