@@ -17,6 +17,10 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self) -> None:
+        from creatorhub.videos.demo import demo_seeded
+        from moderation.demo import on_demo_seeded
+
+        demo_seeded.connect(on_demo_seeded, dispatch_uid="moderation.demo_reports")
         # Sent for this app after every other app's permissions exist (it is installed last).
         post_migrate.connect(
             _keep_moderators_group, sender=self, dispatch_uid="moderation.moderators_group"
