@@ -198,7 +198,7 @@ def _chart(figures: selectors.Dashboard) -> dict:
         )
     return {
         "bars": bars,
-        "width": left + len(bars) * (bar + gap),
+        "width": left + len(bars) * (bar + gap) + 24,  # room for the last date label
         "height": height + 8 + bottom,
         "bar": bar,
         "baseline": height + 8,
