@@ -1,20 +1,67 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
 
-from consent.models import ApiToken, CreatorPolicy, LedgerEntry
+from consent.ledger import ledger_verify
+from consent.models import ApiToken, CreatorPolicy, LedgerEntry, VideoOverride
+from creatorhub.admin_filters import username_filter
+
+LedgerCreatorFilter = username_filter(
+    field_path="creator__username", parameter_name="creator", title="creator"
+)
 
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(admin.ModelAdmin):
     """Read-only for everyone, superusers included: the ledger is append-only."""
 
-    list_display = ("seq", "creator", "action", "actor", "affected", "created_at")
-    list_filter = ("action",)
+    list_display = ("seq", "creator", "action", "actor", "reason", "affected", "created_at")
+    list_filter = (LedgerCreatorFilter, "action", ("created_at", admin.DateFieldListFilter))
     list_select_related = ("creator", "actor")
     search_fields = ("creator__username", "actor__username", "reason", "hash")
-    date_hierarchy = "created_at"
+    ordering = ("-id",)
     show_full_result_count = False
+    actions = ("verify_chain",)
+
+    def get_urls(self):
+        verify = self.admin_site.admin_view(require_POST(self.verify_view))
+        return [
+            path("verify/", verify, name="consent_ledgerentry_verify"),
+            *super().get_urls(),
+        ]
+
+    def verify_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        self._verify(request)
+        return HttpResponseRedirect(reverse("admin:consent_ledgerentry_changelist"))
+
+    @admin.action(
+        description="Verify the whole chain (as verify_ledger does)", permissions=["view"]
+    )
+    def verify_chain(self, request, queryset) -> None:
+        self._verify(request)
+
+    def _verify(self, request: HttpRequest) -> None:
+        result = ledger_verify()
+        if result.ok:
+            self.message_user(
+                request,
+                f"The consent ledger is intact: {result.checked:,} entries checked; every link, "
+                "hash and head fits, and stored consent equals what the ledger replays to.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                f"The consent ledger does NOT verify after {result.checked:,} entries: "
+                f"{result.problem}",
+                messages.ERROR,
+            )
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -38,6 +85,26 @@ class CreatorPolicyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # changes go through services, so they reach the ledger
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(VideoOverride)
+class VideoOverrideAdmin(admin.ModelAdmin):
+    """Per-video exceptions, to look at: changes go through the services and the ledger."""
+
+    list_display = ("video", "creator", "remix", "scopes", "audience", "ledger_seq", "updated_at")
+    list_select_related = ("video", "creator")
+    list_filter = ("remix",)
+    search_fields = ("creator__username", "video__title", "video__public_id")
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

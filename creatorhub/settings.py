@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "creatorhub.videos",
     "consent",
     "remixer",
+    "moderation",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("creatorhub.videos.urls")),
     path("", include("consent.urls")),
     path("", include("remixer.urls")),
+    path("", include("moderation.urls")),
     path("api/v1/", api.urls),
     path(".well-known/tdmrep.json", tdmrep_json, name="tdmrep"),
     path("ai.txt", ai_txt, name="ai_txt"),

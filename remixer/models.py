@@ -133,6 +133,7 @@ class Notification(models.Model):
         TAKEN_DOWN = "taken_down", "Your remix was taken down"
         HELD = "held", "Your remix was withdrawn: consent ended"
         REGENERATED = "regenerated", "Remixes regenerated"
+        MODERATION = "moderation", "Moderation outcome"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -410,3 +410,21 @@ def remix_takedown(*, remix: Remix, actor: User, reason: str = "") -> None:
         kind=Notification.Kind.TAKEN_DOWN,
         message=f"Your remix of “{remix.video.title}” was taken down.",
     )
+
+
+@transaction.atomic
+def remix_restore(*, remix: Remix, actor: User) -> None:
+    """Bring a taken-down remix back: withdrawn → queued, to be rendered again, and only while
+    consent allows it now. Nothing is published here; the render re-checks consent anyway."""
+    current = Remix.objects.select_for_update().get(id=remix.id)
+    if current.status != Remix.Status.WITHDRAWN:
+        raise RemixRefused("Only a taken-down remix can be restored.", "not_withdrawn", 409)
+    decision = remix_permission(user=remix.requester, video=remix.video, scopes=current.scopes)
+    if not decision.allowed:
+        raise RemixRefused(f"Not restored: {decision.reason}")
+    Remix.objects.filter(id=current.id).update(
+        status=Remix.Status.QUEUED, reason="", updated_at=timezone.now()
+    )
+    from remixer.tasks import render_remix
+
+    enqueue_on_commit(render_remix, current.id)

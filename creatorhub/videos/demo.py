@@ -8,6 +8,7 @@ import random
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
@@ -35,6 +36,10 @@ TOPICS = [
     ("Nature", (33, 110, 57), (180, 230, 120)),
 ]
 VARIANTS = 4
+
+# Sent by seed_demo once the demo accounts and libraries exist (keyword arguments: demo, viewer,
+# moderator). Apps that build on videos add their own demo data without videos knowing them.
+demo_seeded = Signal()
 EXTRA_TAGS = ["tutorial", "behind the scenes", "short", "series", "collab", "live"]
 POSTER_SIZE = (720, 1280)
 

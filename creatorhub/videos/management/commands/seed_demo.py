@@ -4,7 +4,12 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from creatorhub.accounts.services import follow_set
-from creatorhub.videos.demo import demo_posters_ensure, demo_user, demo_videos_ensure
+from creatorhub.videos.demo import (
+    demo_posters_ensure,
+    demo_seeded,
+    demo_user,
+    demo_videos_ensure,
+)
 
 OTHER_CREATORS = ["maya", "leo", "sam", "ana", "kofi", "yuki", "omar", "lena"]
 VIDEOS_PER_OTHER_CREATOR = 24
@@ -36,6 +41,7 @@ class Command(BaseCommand):
                 name = f"{name}{index // len(OTHER_CREATORS) + 1}"
             creator = demo_user(username=name, password=name, display_name=name.title())
             made += demo_videos_ensure(owner=creator, count=VIDEOS_PER_OTHER_CREATOR, seed=name)
+        demo_seeded.send(sender=self.__class__, demo=demo, viewer=viewer, moderator=moderator)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready ({made:,} videos created this run).")
         )

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _keep_moderators_group(sender, **kwargs) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    from moderation.roles import moderators_group_ensure
+
+    moderators_group_ensure(group_model=Group, permission_model=Permission)
+
+
+class ModerationConfig(AppConfig):
+    name = "moderation"
+    verbose_name = "Moderation"
+
+    def ready(self) -> None:
+        from creatorhub.videos.demo import demo_seeded
+        from moderation.demo import on_demo_seeded
+
+        demo_seeded.connect(on_demo_seeded, dispatch_uid="moderation.demo_reports")
+        # Sent for this app after every other app's permissions exist (it is installed last).
+        post_migrate.connect(
+            _keep_moderators_group, sender=self, dispatch_uid="moderation.moderators_group"
+        )
