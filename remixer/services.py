@@ -22,8 +22,8 @@ from django.utils import timezone
 from PIL import Image
 
 from consent.models import CreatorPolicy
-from consent.scopes import scopes_to_mask
-from consent.selectors import remix_permission, with_remix_permission
+from consent.scopes import mask_to_names, scopes_to_mask
+from consent.selectors import remix_permission, video_consent, with_remix_permission
 from creatorhub.accounts.models import User
 from creatorhub.enqueue import enqueue_on_commit
 from creatorhub.videos.media import encode_jpeg
@@ -32,6 +32,7 @@ from remixer import engines
 from remixer.backdrops import backdrop_images, backdrop_names
 from remixer.models import Notification, Regeneration, Remix
 from remixer.notifications import notify
+from remixer.provenance import ProvenanceInfo, provenance_sign
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ TEMPLATE_SCOPES = {
 LIVE = (Remix.Status.QUEUED, Remix.Status.RENDERING, Remix.Status.PUBLISHED)
 PENDING = (Remix.Status.QUEUED, Remix.Status.RENDERING)
 RENDER_CHUNK = 50
+MAX_ATTEMPTS = 5
 REVOKED_REASON = (
     "The creator no longer allows this remix; it will come back if they allow it again."
 )
@@ -119,47 +121,69 @@ def output_name(remix: Remix) -> str:
 
 
 def remix_render(*, remix_id: int) -> str:
-    """Claim, re-check consent, render, and publish under the consent lock. Returns the outcome."""
+    """Claim, re-check consent, render, sign, and publish under the consent lock.
+    Returns the outcome. Storage and signing errors propagate for the task to retry."""
     remix = _claim(remix_id)
     if remix is None:
         return "not-claimed"
     video = remix.video
-    decision = remix_permission(user=remix.requester, video=video, scopes=remix.scopes)
+    consent = video_consent(video=video)
+    decision = remix_permission(
+        user=remix.requester, video=video, scopes=remix.scopes, consent=consent
+    )
     if not decision.allowed:
         _hold(remix, decision.reason)
         return "held"
     try:
-        image = _render_image(remix)
+        poster_jpeg, poster = poster_read(video)
+        image = _render_image(remix, poster)
     except engines.RenderError as error:
         Remix.objects.filter(id=remix.id, version=remix.version).update(
             status=Remix.Status.FAILED, reason=str(error)[:300], updated_at=timezone.now()
         )
         return "failed"
+    signed = provenance_sign(
+        jpeg=encode_jpeg(image),
+        info=ProvenanceInfo(
+            remix_id=remix.public_id,
+            template=remix.template,
+            scopes=mask_to_names(remix.scopes),
+            consent_seq=decision.ledger_seq,
+            video_id=video.public_id,
+            video_title=video.title,
+            creator=video.owner.username,
+            poster_jpeg=poster_jpeg,
+            training_allowed=consent.training_allowed,
+            training_companies=consent.training_companies,
+        ),
+    )
     name = output_name(remix)
     if default_storage.exists(name):
         default_storage.delete(name)
-    default_storage.save(name, ContentFile(encode_jpeg(image)))
-    return _publish(remix, name)
+    default_storage.save(name, ContentFile(signed))
+    return _publish(remix, name, consent_seq=decision.ledger_seq)
 
 
-def poster_open(video: Video) -> Image.Image:
-    """The video's poster frame, RGB; refused before decoding when it has too many pixels."""
+def poster_read(video: Video) -> tuple[bytes, Image.Image]:
+    """The video's poster frame as stored and decoded to RGB; refused before decoding when it
+    has too many pixels."""
     limit = settings.IMAGE_MAX_PIXELS
     with video.poster.open("rb") as handle:
-        poster = Image.open(io.BytesIO(handle.read()))
-        width, height = poster.size
-        if width * height > limit:
-            raise engines.RenderError(
-                f"The poster frame is {width}×{height} ({width * height:,} pixels); "
-                f"remixes take frames of up to {limit:,} pixels."
-            )
-        poster.load()
-    return poster.convert("RGB")
+        data = handle.read()
+    poster = Image.open(io.BytesIO(data))
+    width, height = poster.size
+    if width * height > limit:
+        raise engines.RenderError(
+            f"The poster frame is {width}×{height} ({width * height:,} pixels); "
+            f"remixes take frames of up to {limit:,} pixels."
+        )
+    poster.load()
+    return data, poster.convert("RGB")
 
 
-def _render_image(remix: Remix) -> Image.Image:
+def _render_image(remix: Remix, poster: Image.Image) -> Image.Image:
     request = engines.RenderRequest(
-        poster=poster_open(remix.video),
+        poster=poster,
         template=remix.template,
         inputs=remix.inputs,
         credit=f"@{remix.video.owner.username} · Creator Hub",
@@ -168,15 +192,13 @@ def _render_image(remix: Remix) -> Image.Image:
     return engines.render(request)
 
 
-def _publish(remix: Remix, name: str) -> str:
+def _publish(remix: Remix, name: str, *, consent_seq: int) -> str:
+    """Publish under the consent lock. `consent_seq` is the ledger seq the render was checked
+    and signed under: what the file's credentials say, so the database says the same."""
     with transaction.atomic():
         # The consent lock: a consent change holds it while it commits, so this check sees
         # either the consent before the change (and the change's sync withdraws us) or after.
-        policy = (
-            CreatorPolicy.objects.select_for_update()
-            .filter(creator_id=remix.video.owner_id)
-            .first()
-        )
+        CreatorPolicy.objects.select_for_update().filter(creator_id=remix.video.owner_id).first()
         current = Remix.objects.select_for_update().get(id=remix.id)
         if current.status != Remix.Status.RENDERING or current.version != remix.version:
             transaction.on_commit(lambda: default_storage.delete(name))
@@ -193,7 +215,7 @@ def _publish(remix: Remix, name: str) -> str:
             reason="",
             published_at=now,
             updated_at=now,
-            consent_seq=policy.ledger_seq if policy else 0,
+            consent_seq=consent_seq,
         )
         if current.regeneration_id is None:  # a regeneration tells its requesters once, at the end
             notify(
@@ -222,10 +244,14 @@ def _hold(remix: Remix, reason: str) -> None:
     )
 
 
-def remix_release(*, remix_id: int) -> None:
-    """Give a claimed render back to the queue (its worker could not finish it)."""
-    Remix.objects.filter(id=remix_id, status=Remix.Status.RENDERING).update(
-        status=Remix.Status.QUEUED, updated_at=timezone.now()
+def remix_release(*, remix_id: int, reason: str) -> None:
+    """Give a claimed render back to the queue (its worker could not finish it), or fail it
+    with `reason` once it has been tried MAX_ATTEMPTS times."""
+    claimed = Remix.objects.filter(id=remix_id, status=Remix.Status.RENDERING)
+    now = timezone.now()
+    claimed.filter(attempts__lt=MAX_ATTEMPTS).update(status=Remix.Status.QUEUED, updated_at=now)
+    claimed.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Remix.Status.FAILED, reason=reason[:300], updated_at=now
     )
 
 

@@ -6,34 +6,39 @@ import logging
 from celery import shared_task
 
 from remixer import notifications, services
+from remixer.provenance import ProvenanceError
+
+# A full disk, a storage outage or unreadable signing keys: worth another try later.
+RETRYABLE = (OSError, ProvenanceError)
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
 def render_remix(self, remix_id: int) -> str:
-    """Render and publish one remix. Storage errors release the claim and retry with backoff;
-    after the last try the remix is failed with the reason."""
+    """Render and publish one remix. Storage and signing errors release the claim and retry
+    with backoff; after the last try the remix is failed with the reason."""
     try:
         return services.remix_render(remix_id=remix_id)
-    except OSError as error:
+    except RETRYABLE as error:
+        reason = f"Rendering failed: {error}"
         if self.request.retries >= self.max_retries:
-            services.remix_fail(remix_id=remix_id, reason=f"Rendering failed: {error}")
+            services.remix_fail(remix_id=remix_id, reason=reason)
             return "failed"
-        services.remix_release(remix_id=remix_id)
+        services.remix_release(remix_id=remix_id, reason=reason)
         raise self.retry(exc=error, countdown=2**self.request.retries) from error
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def render_remixes(remix_ids: list[int]) -> None:
     """A chunk of a regeneration, rendered in one message. A remix whose render hits a storage
-    error is released; the reconciler queues it again."""
+    or signing error is released; the reconciler queues it again, up to MAX_ATTEMPTS tries."""
     for remix_id in remix_ids:
         try:
             services.remix_render(remix_id=remix_id)
-        except OSError:
+        except RETRYABLE as error:
             logger.exception("Rendering remix %s failed; released for the reconciler", remix_id)
-            services.remix_release(remix_id=remix_id)
+            services.remix_release(remix_id=remix_id, reason=f"Rendering failed: {error}")
     services.regenerations_finish(ids=services.regenerations_of(remix_ids=remix_ids))
 
 

@@ -66,7 +66,7 @@ def preview(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         image = engines.preview(
             engines.RenderRequest(
-                poster=services.poster_open(video),
+                poster=services.poster_read(video)[1],
                 template=form.cleaned_data["template"],
                 inputs=form.inputs(),
                 credit=f"@{video.owner.username} · Creator Hub",

@@ -8,6 +8,7 @@ from consent.tests.factories import policy
 from creatorhub.accounts.services import follow_set
 from remixer import services
 from remixer.models import Notification, Remix
+from remixer.provenance import provenance_read
 from remixer.tests.factories import make_postered_video
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +90,40 @@ def test_render_publishes_with_one_file_and_notifies(viewer, creator, video):
     assert services.remix_render(remix_id=remix.id) == "not-claimed"
 
 
+def test_published_remixes_carry_trusted_credentials_matching_the_database(viewer, creator, video):
+    allow(creator)
+    remix = services.remix_request(
+        requester=viewer, video=video, template="caption", inputs=CAPTION
+    )
+    services.remix_render(remix_id=remix.id)
+    remix.refresh_from_db()
+    with remix.output.open("rb") as handle:
+        credentials = provenance_read(data=handle.read())
+    assert credentials.state == "trusted", credentials.failures
+    assert (credentials.remix_id, credentials.video_id, credentials.creator) == (
+        remix.public_id,
+        video.public_id,
+        creator.username,
+    )
+    assert credentials.consent_seq == remix.consent_seq and credentials.scopes == ("caption",)
+    assert credentials.training["cawg.ai_training"] == "notAllowed"
+
+
+def test_signing_failures_are_retried_then_fail_with_the_reason(viewer, creator, video, settings):
+    from remixer import tasks
+
+    allow(creator)
+    remix = services.remix_request(
+        requester=viewer, video=video, template="caption", inputs=CAPTION
+    )
+    settings.PROVENANCE_KEY = str(settings.PROVENANCE_DIR / "missing-key.pem")
+    for _ in range(services.MAX_ATTEMPTS):
+        tasks.render_remixes([remix.id])
+    remix.refresh_from_db()
+    assert remix.status == "failed" and remix.reason.startswith("Rendering failed")
+    assert not default_storage.exists(services.output_name(remix))
+
+
 def test_consent_lost_before_render_holds(viewer, creator, video):
     allow(creator)
     remix = services.remix_request(
@@ -107,8 +142,8 @@ def test_consent_lost_during_render_discards_the_file(viewer, creator, video, mo
     )
     real_render = services._render_image
 
-    def render_then_revoke(remix):
-        image = real_render(remix)
+    def render_then_revoke(remix, poster):
+        image = real_render(remix, poster)
         deny(creator)  # the creator revokes while the image is being made
         return image
 

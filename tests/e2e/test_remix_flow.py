@@ -15,6 +15,7 @@ from consent.scopes import scopes_to_mask
 from consent.tokens import api_token_create
 from creatorhub.accounts.tests.factories import PASSWORD
 from remixer.models import Remix
+from remixer.provenance import provenance_read
 from remixer.tests.factories import face_poster, make_video_with_poster
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -116,6 +117,9 @@ def test_refused_then_allowed_regenerated_remixed_and_taken_down(
     )
     screenshot("remix-caption")
     caption_url = page.url
+    signed_url = page.get_by_role("link", name="Download the signed image").get_attribute("href")
+    credentials = provenance_read(data=page.request.get(f"{live_server.url}{signed_url}").body())
+    assert credentials.state == "trusted" and credentials.creator == "creator"
     page.goto(f"{live_server.url}{video.get_public_url()}")
     request_remix(page, "New background", {"Backdrop:": "stripes"})
     screenshot("remix-background")
