@@ -36,6 +36,7 @@ run: $(STAMP)
 	@mkdir -p var
 	@bash scripts/ensure-packages.sh fonts
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py provenance_init
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-1} bash scripts/run.sh
 

@@ -9,6 +9,7 @@ log="$var_dir/run.log"
 export VAR_DIR="$var_dir" DEBUG=1 PORT="$port"
 unset DATABASE_URL REDIS_URL
 .venv/bin/python manage.py migrate --noinput -v0
+.venv/bin/python manage.py provenance_init >/dev/null
 .venv/bin/python manage.py seed_demo --videos 20 --creators 1 >/dev/null
 setsid bash scripts/run.sh >"$log" 2>&1 &
 runner=$!
