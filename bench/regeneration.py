@@ -38,7 +38,7 @@ def _run(media: Path, keys: Path, folder: Path) -> dict:
     from consent.tests.factories import policy
     from creatorhub.accounts.tests.factories import make_user
     from creatorhub.celery import app
-    from remixer import services
+    from remixer import sync
     from remixer.models import Remix
 
     creator, viewer = make_user("bench-creator"), make_user("bench-viewer")
@@ -54,7 +54,7 @@ def _run(media: Path, keys: Path, folder: Path) -> dict:
     try:
         seq = CreatorPolicy.objects.get(creator=creator).ledger_seq
         start = time.perf_counter()
-        _, requeued = services.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq)
+        _, requeued = sync.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq)
         enqueue_seconds = time.perf_counter() - start
         assert requeued == REMIXES, requeued
         pending = Remix.objects.filter(status__in=("queued", "rendering"))

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from consent.ledger import ledger_verify
 from consent.models import ApiToken, CreatorPolicy, LedgerEntry, VideoOverride
-from creatorhub.admin_filters import username_filter
+from creatorhub.admin_tools import ReadOnlyAdmin, username_filter
 
 LedgerCreatorFilter = username_filter(
     field_path="creator__username", parameter_name="creator", title="creator"
@@ -16,7 +16,7 @@ LedgerCreatorFilter = username_filter(
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(ReadOnlyAdmin):
     """Read-only for everyone, superusers included: the ledger is append-only."""
 
     list_display = ("seq", "creator", "action", "actor", "reason", "affected", "created_at")
@@ -63,35 +63,17 @@ class LedgerEntryAdmin(admin.ModelAdmin):
                 messages.ERROR,
             )
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(CreatorPolicy)
-class CreatorPolicyAdmin(admin.ModelAdmin):
+class CreatorPolicyAdmin(ReadOnlyAdmin):
     list_display = ("creator", "remix_allowed", "audience", "training_allowed", "ledger_seq")
     list_select_related = ("creator",)
     list_filter = ("remix_allowed", "training_allowed", "audience")
     search_fields = ("creator__username",)
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False  # changes go through services, so they reach the ledger
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(VideoOverride)
-class VideoOverrideAdmin(admin.ModelAdmin):
+class VideoOverrideAdmin(ReadOnlyAdmin):
     """Per-video exceptions, to look at: changes go through the services and the ledger."""
 
     list_display = ("video", "creator", "remix", "scopes", "audience", "ledger_seq", "updated_at")
@@ -99,15 +81,6 @@ class VideoOverrideAdmin(admin.ModelAdmin):
     list_filter = ("remix",)
     search_fields = ("creator__username", "video__title", "video__public_id")
     show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ApiToken)

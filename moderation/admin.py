@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
-from creatorhub.admin_filters import username_filter
+from creatorhub.admin_tools import ReadOnlyAdmin, username_filter
 from moderation import selectors, services
 from moderation.admin_actions import with_note
 from moderation.admin_content import remix_admin_link, remix_thumb  # also registers them
@@ -208,7 +208,7 @@ def _chart(figures: selectors.Dashboard) -> dict:
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(ReadOnlyAdmin):
     """The audit trail: read-only for everyone."""
 
     list_display = ("created_at", "moderator", "action", "target", "note", "ledger_entry_link")
@@ -217,15 +217,6 @@ class ModerationActionAdmin(admin.ModelAdmin):
     search_fields = ("target", "note", "moderator__username")
     ordering = ("-created_at", "-id")
     show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="Ledger entry")
     def ledger_entry_link(self, action: ModerationAction) -> str:

@@ -17,7 +17,7 @@ from consent.scopes import mask_to_names
 from consent.selectors import with_effective_consent
 from creatorhub.accounts.admin import UserAdmin
 from creatorhub.accounts.models import User
-from creatorhub.admin_filters import username_filter
+from creatorhub.admin_tools import username_filter
 from creatorhub.videos.admin import VideoAdmin
 from creatorhub.videos.models import Video
 from moderation import services

@@ -3,7 +3,7 @@ one audit record per target and tells the people involved, all in one transactio
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -18,7 +18,8 @@ from creatorhub.accounts.models import User
 from creatorhub.videos.models import Video
 from moderation.models import ModerationAction, Report
 from remixer.models import Notification, Remix
-from remixer.services import RemixRefused, notify, remix_restore, remix_takedown
+from remixer.notifications import notify
+from remixer.services import RemixRefused, remix_restore, remix_takedown
 
 # Takedown and restore go remix by remix through the remixer's services (each is a decision
 # about one remix); a bulk action is capped so a request stays short.
@@ -218,23 +219,12 @@ def reports_dismiss(*, moderator: User, reports: QuerySet[Report], note: str) ->
         status=Report.Status.DISMISSED, resolved_at=timezone.now(), resolved_by=moderator
     )
     _report_actions(chosen, moderator=moderator, kind=ModerationAction.Kind.DISMISS, note=note)
-    for report in chosen:
-        remix = report.remix
-        notify(
-            recipients=[(report.reporter_id, remix)],
-            kind=Notification.Kind.MODERATION,
-            message=f"Moderators reviewed your report of the remix of “{remix.video.title}” "
-            "and left it up.",
-        )
-    notify(
-        recipients={
-            (user_id, report.remix)
-            for report in chosen
-            for user_id in (report.remix.requester_id, report.remix.video.owner_id)
-            if user_id != report.reporter_id
-        },
-        kind=Notification.Kind.MODERATION,
-        message="A report about a remix you are part of was reviewed: no action was needed.",
+    _tell_about_reports(
+        chosen,
+        to_reporter=lambda title: (
+            f"Moderators reviewed your report of the remix of “{title}” and left it up."
+        ),
+        to_others="A report about a remix you are part of was reviewed: no action was needed.",
     )
     return Outcome(done=len(chosen), refused=_skipped(reports, chosen))
 
@@ -248,12 +238,26 @@ def reports_escalate(*, moderator: User, reports: QuerySet[Report], note: str) -
         status=Report.Status.ESCALATED
     )
     _report_actions(chosen, moderator=moderator, kind=ModerationAction.Kind.ESCALATE, note=note)
+    _tell_about_reports(
+        chosen,
+        to_reporter=lambda title: (
+            f"Your report of the remix of “{title}” was passed on for a closer review."
+        ),
+        to_others="A remix you are part of is being reviewed by moderators after a report.",
+    )
+    return Outcome(done=len(chosen), refused=_skipped(reports, chosen))
+
+
+def _tell_about_reports(
+    chosen: list[Report], *, to_reporter: Callable[[str], str], to_others: str
+) -> None:
+    """Each reporter hears about their own report; the remix's requester and the source's
+    creator (when they are not the reporter) hear that it was looked at."""
     for report in chosen:
         notify(
             recipients=[(report.reporter_id, report.remix)],
             kind=Notification.Kind.MODERATION,
-            message=f"Your report of the remix of “{report.remix.video.title}” was passed on "
-            "for a closer review.",
+            message=to_reporter(report.remix.video.title),
         )
     notify(
         recipients={
@@ -263,9 +267,8 @@ def reports_escalate(*, moderator: User, reports: QuerySet[Report], note: str) -
             if user_id != report.reporter_id
         },
         kind=Notification.Kind.MODERATION,
-        message="A remix you are part of is being reviewed by moderators after a report.",
+        message=to_others,
     )
-    return Outcome(done=len(chosen), refused=_skipped(reports, chosen))
 
 
 def _skipped(reports: QuerySet[Report], chosen: list[Report]) -> list[str]:

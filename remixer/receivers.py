@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from consent.models import LedgerEntry
-from remixer.services import remixes_sync_with_consent
+from remixer.sync import remixes_sync_with_consent
 
 
 def on_consent_changed(sender, entry_id: int, **kwargs) -> None:

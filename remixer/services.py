@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.utils import timezone
 from PIL import Image
 
@@ -27,8 +26,6 @@ from consent.selectors import (
     EffectiveConsent,
     consent_map,
     remix_permission,
-    video_consent,
-    with_remix_permission,
 )
 from creatorhub.accounts.models import User
 from creatorhub.enqueue import enqueue_on_commit
@@ -36,7 +33,7 @@ from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.models import Video
 from remixer import engines
 from remixer.backdrops import backdrop_images, backdrop_names
-from remixer.models import Notification, Regeneration, Remix
+from remixer.models import Notification, Remix
 from remixer.notifications import notify
 from remixer.provenance import ProvenanceInfo, provenance_sign
 
@@ -47,13 +44,7 @@ TEMPLATE_SCOPES = {
     Remix.Template.BACKGROUND: scopes_to_mask(["background"]),
     Remix.Template.FACE: scopes_to_mask(["face"]),
 }
-LIVE = (Remix.Status.QUEUED, Remix.Status.RENDERING, Remix.Status.PUBLISHED)
-PENDING = (Remix.Status.QUEUED, Remix.Status.RENDERING)
-RENDER_CHUNK = 50
 MAX_ATTEMPTS = 5
-REVOKED_REASON = (
-    "The creator no longer allows this remix; it will come back if they allow it again."
-)
 
 
 class RemixRefused(Exception):
@@ -120,20 +111,32 @@ def _without_waiting_for_disk() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
-def _claim(remix_id: int) -> Remix | None:
-    """queued → rendering with a conditional UPDATE; None if another worker has it."""
+def remixes_claim(*, remix_ids: list[int]) -> list[tuple[Remix, EffectiveConsent]]:
+    """queued → rendering for those of `remix_ids` nobody else holds, with a conditional UPDATE,
+    in one transaction for the whole batch; each comes with its video's consent, read once for
+    the batch (the check before rendering; publishing checks again under the lock)."""
+    now = timezone.now()
     with transaction.atomic():
         _without_waiting_for_disk()
-        claimed = Remix.objects.filter(id=remix_id, status=Remix.Status.QUEUED).update(
+        free = list(
+            Remix.objects.select_for_update(skip_locked=True)
+            .filter(id__in=remix_ids, status=Remix.Status.QUEUED)
+            .values_list("id", flat=True)
+        )
+        Remix.objects.filter(id__in=free, status=Remix.Status.QUEUED).update(
             status=Remix.Status.RENDERING,
             version=F("version") + 1,
             attempts=F("attempts") + 1,
-            claimed_at=timezone.now(),
-            updated_at=timezone.now(),
+            claimed_at=now,
+            updated_at=now,
         )
-    if not claimed:
-        return None
-    return Remix.objects.select_related("video__owner", "requester").get(id=remix_id)
+        claimed = list(
+            Remix.objects.select_related("video__owner", "requester")
+            .filter(id__in=free, status=Remix.Status.RENDERING, claimed_at=now)
+            .order_by("id")
+        )
+    consents = consent_map(videos=list({remix.video_id: remix.video for remix in claimed}.values()))
+    return [(remix, consents[remix.video_id]) for remix in claimed]
 
 
 def output_name(remix: Remix) -> str:
@@ -142,13 +145,19 @@ def output_name(remix: Remix) -> str:
 
 
 def remix_render(*, remix_id: int) -> str:
-    """Claim, re-check consent, render, sign, and publish under the consent lock.
-    Returns the outcome. Storage and signing errors propagate for the task to retry."""
-    remix = _claim(remix_id)
-    if remix is None:
+    """Claim one remix and render it (see remix_render_claimed); "not-claimed" if another
+    worker has it or it is no longer queued."""
+    claimed = remixes_claim(remix_ids=[remix_id])
+    if not claimed:
         return "not-claimed"
+    remix, consent = claimed[0]
+    return remix_render_claimed(remix=remix, consent=consent)
+
+
+def remix_render_claimed(*, remix: Remix, consent: EffectiveConsent) -> str:
+    """Re-check consent, render, sign, and publish under the consent lock. Returns the outcome.
+    Storage and signing errors propagate for the task to retry."""
     video = remix.video
-    consent = video_consent(video=video)
     decision = remix_permission(
         user=remix.requester, video=video, scopes=remix.scopes, consent=consent
     )
@@ -297,161 +306,9 @@ def remix_fail(*, remix_id: int, reason: str) -> None:
     )
 
 
-def remixes_sync_with_consent(
-    *, creator_id: int | None = None, ledger_seq: int | None = None
-) -> tuple[int, int]:
-    """Make remixes agree with consent now, set-based: live remixes consent no longer allows
-    are held and their files removed; held remixes consent allows again are queued as a
-    Regeneration per creator. `ledger_seq` is the consent change being synced (recorded even
-    when nothing returns, so the creator's page knows it has been looked at).
-    Returns (held, requeued)."""
-    remixes = Remix.objects.all()
-    if creator_id is not None:
-        remixes = remixes.filter(video__owner_id=creator_id)
-    permitted = with_remix_permission(
-        remixes, video_prefix="video__", requester_field="requester_id", scopes_field="scopes"
-    )
-    with transaction.atomic():
-        held = _hold_revoked(permitted)
-        returning: dict[int, list[int]] = defaultdict(list)
-        for remix_id, owner_id in permitted.filter(
-            status=Remix.Status.HELD, consent_permitted=True
-        ).values_list("id", "video__owner_id"):
-            returning[owner_id].append(remix_id)
-        requeued = _regenerate(returning, ledger_seq=ledger_seq)
-        if creator_id is not None and ledger_seq is not None and creator_id not in returning:
-            Regeneration.objects.get_or_create(
-                creator_id=creator_id,
-                ledger_seq=ledger_seq,
-                defaults={"finished_at": timezone.now()},
-            )
-    return held, requeued
-
-
-def _hold_revoked(permitted) -> int:
-    revoked = list(
-        permitted.filter(status__in=LIVE, consent_permitted=False).values_list(
-            "id", "output", "requester_id"
-        )
-    )
-    if not revoked:
-        return 0
-    Remix.objects.filter(id__in=[row[0] for row in revoked]).update(
-        status=Remix.Status.HELD, reason=REVOKED_REASON, output="", updated_at=timezone.now()
-    )
-    files = [output for _, output, _ in revoked if output]
-    transaction.on_commit(lambda: media_delete(names=files))
-    notify(
-        recipients={(requester_id, None) for *_, requester_id in revoked},
-        kind=Notification.Kind.HELD,
-        message="Remixes of yours were withdrawn: the creator no longer allows them.",
-    )
-    return len(revoked)
-
-
-def _regenerate(returning: dict[int, list[int]], *, ledger_seq: int | None) -> int:
-    """Queue each creator's returning remixes under a Regeneration and enqueue them in chunks."""
-    if not returning:
-        return 0
-    from remixer.tasks import render_remixes
-
-    if ledger_seq is None:
-        seqs = dict(
-            CreatorPolicy.objects.filter(creator_id__in=returning).values_list(
-                "creator_id", "ledger_seq"
-            )
-        )
-    requeued = 0
-    for owner_id, ids in returning.items():
-        seq = ledger_seq if ledger_seq is not None else seqs.get(owner_id, 0)
-        regeneration, _ = Regeneration.objects.get_or_create(creator_id=owner_id, ledger_seq=seq)
-        count = Remix.objects.filter(id__in=ids, status=Remix.Status.HELD).update(
-            status=Remix.Status.QUEUED,
-            reason="",
-            regeneration=regeneration,
-            updated_at=timezone.now(),
-        )
-        Regeneration.objects.filter(id=regeneration.id).update(
-            total=F("total") + count, finished_at=None
-        )
-        requeued += count
-        for start in range(0, len(ids), RENDER_CHUNK):
-            enqueue_on_commit(render_remixes, ids[start : start + RENDER_CHUNK])
-    return requeued
-
-
-def regenerations_of(*, remix_ids: Iterable[int]) -> list[int]:
-    return list(
-        Remix.objects.filter(id__in=remix_ids, regeneration__finished_at__isnull=True)
-        .values_list("regeneration_id", flat=True)
-        .distinct()
-    )
-
-
-def regenerations_finish(*, ids: Iterable[int] | None = None) -> int:
-    """Close the regenerations with nothing left queued or rendering, once each, and tell
-    their creators. Returns how many were closed."""
-    candidates = Regeneration.objects.filter(finished_at__isnull=True)
-    if ids is not None:
-        candidates = candidates.filter(id__in=ids)
-    done = candidates.annotate(
-        pending=Count("remixes", filter=Q(remixes__status__in=PENDING)),
-        published=Count("remixes", filter=Q(remixes__status=Remix.Status.PUBLISHED)),
-    ).filter(pending=0)
-    closed = 0
-    for regeneration in done:
-        with transaction.atomic():
-            if not Regeneration.objects.filter(id=regeneration.id, finished_at__isnull=True).update(
-                finished_at=timezone.now()
-            ):
-                continue
-            closed += 1
-            requesters = (
-                Remix.objects.filter(regeneration=regeneration, status=Remix.Status.PUBLISHED)
-                .values_list("requester_id", flat=True)
-                .distinct()
-            )
-            notify(
-                recipients=[(requester_id, None) for requester_id in requesters],
-                kind=Notification.Kind.PUBLISHED,
-                message="Remixes of yours are back: the creator allows them again.",
-            )
-            notify(
-                recipients=[(regeneration.creator_id, None)],
-                kind=Notification.Kind.REGENERATED,
-                message=(
-                    f"Regeneration finished: {regeneration.published:,} of "
-                    f"{regeneration.total:,} remixes of your videos are back."
-                ),
-            )
-    return closed
-
-
 def media_delete(*, names: Iterable[str]) -> None:
     for name in names:
         default_storage.delete(name)
-
-
-def remixes_requeue_stuck(*, older_than: dt.timedelta) -> int:
-    """Queued remixes nobody picked up, and renders whose worker died, go back on the queue."""
-    deadline = timezone.now() - older_than
-    stuck = Remix.objects.filter(
-        Q(status=Remix.Status.QUEUED, updated_at__lt=deadline)
-        | Q(status=Remix.Status.RENDERING, claimed_at__lt=deadline)
-    )
-    ids = list(stuck.values_list("id", flat=True)[:5000])
-    if not ids:
-        return 0
-    from remixer.tasks import render_remixes
-
-    with transaction.atomic():
-        Remix.objects.filter(id__in=ids).filter(
-            Q(status=Remix.Status.QUEUED)
-            | Q(status=Remix.Status.RENDERING, claimed_at__lt=deadline)
-        ).update(status=Remix.Status.QUEUED, updated_at=timezone.now())
-        for start in range(0, len(ids), RENDER_CHUNK):
-            enqueue_on_commit(render_remixes, ids[start : start + RENDER_CHUNK])
-    return len(ids)
 
 
 @transaction.atomic

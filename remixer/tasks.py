@@ -5,7 +5,7 @@ import logging
 
 from celery import shared_task
 
-from remixer import notifications, services
+from remixer import notifications, services, sync
 from remixer.provenance import ProvenanceError
 
 # A full disk, a storage outage or unreadable signing keys: worth another try later.
@@ -33,21 +33,21 @@ def render_remix(self, remix_id: int) -> str:
 def render_remixes(remix_ids: list[int]) -> None:
     """A chunk of a regeneration, rendered in one message. A remix whose render hits a storage
     or signing error is released; the reconciler queues it again, up to MAX_ATTEMPTS tries."""
-    for remix_id in remix_ids:
+    for remix, consent in services.remixes_claim(remix_ids=remix_ids):
         try:
-            services.remix_render(remix_id=remix_id)
+            services.remix_render_claimed(remix=remix, consent=consent)
         except RETRYABLE as error:
-            logger.exception("Rendering remix %s failed; released for the reconciler", remix_id)
-            services.remix_release(remix_id=remix_id, reason=f"Rendering failed: {error}")
-    services.regenerations_finish(ids=services.regenerations_of(remix_ids=remix_ids))
+            logger.exception("Rendering remix %s failed; released for the reconciler", remix.id)
+            services.remix_release(remix_id=remix.id, reason=f"Rendering failed: {error}")
+    sync.regenerations_finish(ids=sync.regenerations_of(remix_ids=remix_ids))
 
 
 @shared_task
 def reconcile() -> dict:
     """Beat: whatever a lost message, a dead worker or a broker outage left behind is put right."""
-    held, requeued = services.remixes_sync_with_consent()
-    stuck = services.remixes_requeue_stuck(older_than=dt.timedelta(minutes=2))
-    finished = services.regenerations_finish()
+    held, requeued = sync.remixes_sync_with_consent()
+    stuck = sync.remixes_requeue_stuck(older_than=dt.timedelta(minutes=2))
+    finished = sync.regenerations_finish()
     return {"held": held, "requeued": requeued, "stuck": stuck, "finished": finished}
 
 

@@ -1,23 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from moderation.tests.factories import published_remix
-
-
-@pytest.fixture
-def moderator_client(moderator) -> Client:
-    client = Client()
-    client.force_login(moderator)
-    return client
-
-
-@pytest.fixture
-def viewer_client(viewer) -> Client:
-    client = Client()
-    client.force_login(viewer)
-    return client
 
 
 @pytest.fixture

@@ -123,12 +123,3 @@ def test_a_deleted_backdrop_fails_the_render_with_a_reason(creator, viewer):
     assert services.remix_render(remix_id=remix.id) == "failed"
     remix.refresh_from_db()
     assert remix.status == Remix.Status.FAILED and "Unknown backdrop" in remix.reason
-
-
-@pytest.fixture
-def viewer_client(viewer):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(viewer)
-    return client

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from remixer import notifications, services
@@ -19,13 +18,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def video(creator):
     return make_postered_video(creator, title="Source")
-
-
-@pytest.fixture
-def viewer_client(viewer) -> Client:
-    client = Client()
-    client.force_login(viewer)
-    return client
 
 
 def test_notifications_are_emailed_once_to_those_who_asked(viewer, creator, video):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from consent.models import CreatorPolicy
-from remixer import services
+from remixer import services, sync
 from remixer.models import Notification, Regeneration, Remix
 from remixer.tests.test_services import CAPTION, allow, deny
 
@@ -36,14 +36,14 @@ def held(viewer, creator, video):
     for remix in remixes:
         services.remix_render(remix_id=remix.id)
     deny(creator)
-    services.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator))
+    sync.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator))
     allow(creator)
     return remixes
 
 
 def test_a_sync_records_its_change_even_when_nothing_returns(creator, video):
     allow(creator)
-    assert services.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator)) == (
+    assert sync.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator)) == (
         0,
         0,
     )
@@ -52,18 +52,18 @@ def test_a_sync_records_its_change_even_when_nothing_returns(creator, video):
 
 
 def test_regeneration_counts_progress_from_the_remixes(held, creator, viewer):
-    assert services.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator)) == (
+    assert sync.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator)) == (
         0,
         3,
     )
     regeneration = Regeneration.objects.get(creator=creator, total=3)
     assert set(Remix.objects.values_list("regeneration", flat=True)) == {regeneration.id}
     services.remix_render(remix_id=held[0].id)
-    assert services.regenerations_finish(ids=[regeneration.id]) == 0
+    assert sync.regenerations_finish(ids=[regeneration.id]) == 0
     for remix in held[1:]:
         services.remix_render(remix_id=remix.id)
-    assert services.regenerations_finish(ids=[regeneration.id]) == 1
-    assert services.regenerations_finish() == 0, "closed once only"
+    assert sync.regenerations_finish(ids=[regeneration.id]) == 1
+    assert sync.regenerations_finish() == 0, "closed once only"
     note = Notification.objects.get(recipient=creator, kind="regenerated")
     assert "3 of 3" in note.message
     back = Notification.objects.filter(recipient=viewer, kind="published", remix=None)
@@ -73,12 +73,12 @@ def test_regeneration_counts_progress_from_the_remixes(held, creator, viewer):
 
 
 def test_reconciler_regenerates_under_the_creators_current_seq(held, creator):
-    assert services.remixes_sync_with_consent() == (0, 3)
+    assert sync.remixes_sync_with_consent() == (0, 3)
     assert Regeneration.objects.get(total=3).ledger_seq == seq(creator)
 
 
 def test_progress_region_polls_until_done_then_stops(held, creator, creator_client):
-    services.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator))
+    sync.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator))
     url = reverse("remixer:regeneration")
     running = creator_client.get(url, **HTMX)
     assert running.status_code == 200
@@ -95,7 +95,7 @@ def test_progress_region_polls_until_done_then_stops(held, creator, creator_clie
 
 
 def test_pages_show_a_running_regeneration_after_reload(held, creator, creator_client):
-    services.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator))
+    sync.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator))
     for page in ("consent:page", "remixer:of_my_work"):
         assert "Regenerating 0 / 3" in creator_client.get(reverse(page)).text
 
@@ -107,24 +107,15 @@ def test_a_fresh_consent_change_waits_for_its_sync(creator, creator_client, vide
     allow(creator)
     waiting = creator_client.get(url, **HTMX)
     assert waiting.status_code == 200 and 'hx-trigger="every 1s"' in waiting.text
-    services.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator))
+    sync.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator))
     synced = creator_client.get(url, **HTMX)
     assert synced.status_code == 286 and "consentChanged from:body" in synced.text
 
 
 def test_other_peoples_regenerations_are_404(held, creator, viewer_client):
-    services.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator))
+    sync.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator))
     regeneration = Regeneration.objects.get(total=3)
     url = reverse("remixer:regeneration")
     assert viewer_client.get(f"{url}?id={regeneration.id}", **HTMX).status_code == 404
     assert viewer_client.get(f"{url}?id=abc", **HTMX).status_code == 404
     assert viewer_client.get(url).status_code == 302
-
-
-@pytest.fixture
-def viewer_client(viewer):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(viewer)
-    return client

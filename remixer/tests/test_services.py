@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 from consent import services as consent_services
 from consent.tests.factories import policy
 from creatorhub.accounts.services import follow_set
-from remixer import services
+from remixer import services, sync
 from remixer.models import Notification, Remix
 from remixer.provenance import provenance_read
 from remixer.tests.factories import make_postered_video
@@ -165,13 +165,13 @@ def test_sync_withdraws_then_regenerates(
     name = remix.output.name
     deny(creator)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.remixes_sync_with_consent(creator_id=creator.id) == (1, 0)
+        assert sync.remixes_sync_with_consent(creator_id=creator.id) == (1, 0)
     remix.refresh_from_db()
     assert remix.status == "held" and not remix.output
     assert not default_storage.exists(name)
     allow(creator)
     with django_capture_on_commit_callbacks() as callbacks:
-        assert services.remixes_sync_with_consent(creator_id=creator.id) == (0, 1)
+        assert sync.remixes_sync_with_consent(creator_id=creator.id) == (0, 1)
     assert len(callbacks) == 1
     remix.refresh_from_db()
     assert remix.status == "queued"
@@ -207,6 +207,6 @@ def test_stuck_renders_are_requeued(viewer, creator, video):
     Remix.objects.filter(id=remix.id).update(
         status="rendering", claimed_at=timezone.now() - dt.timedelta(minutes=10)
     )
-    assert services.remixes_requeue_stuck(older_than=dt.timedelta(minutes=2)) == 1
+    assert sync.remixes_requeue_stuck(older_than=dt.timedelta(minutes=2)) == 1
     remix.refresh_from_db()
     assert remix.status == "queued"

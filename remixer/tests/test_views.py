@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from consent import services as consent_services
@@ -19,13 +18,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def video(creator):
     return make_postered_video(creator, title="Source")
-
-
-@pytest.fixture
-def viewer_client(viewer) -> Client:
-    client = Client()
-    client.force_login(viewer)
-    return client
 
 
 def api_post(client, video, body):

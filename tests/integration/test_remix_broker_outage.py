@@ -12,6 +12,7 @@ from consent.tests.factories import CAPTION
 from creatorhub.videos.models import Video
 from remixer import tasks
 from remixer.models import Remix
+from remixer.provenance import provenance_read
 from remixer.tests.factories import make_postered_video
 from tests.fixtures.services import start_worker, stop_worker
 
@@ -57,4 +58,13 @@ def test_consent_change_during_a_broker_outage_is_caught_up(
         )
     finally:
         stop_worker(worker)
-    assert all(remix.output for remix in Remix.objects.all())
+    # Every published remix reads back as ours, unchanged, naming itself and its consent record.
+    for remix in Remix.objects.select_related("video"):
+        with remix.output.open("rb") as handle:
+            credentials = provenance_read(data=handle.read())
+        assert credentials.state == "trusted", (remix.public_id, credentials.failures)
+        assert (credentials.remix_id, credentials.video_id) == (
+            remix.public_id,
+            remix.video.public_id,
+        )
+        assert credentials.consent_seq == remix.consent_seq == result.entry.seq

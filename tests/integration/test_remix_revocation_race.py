@@ -11,7 +11,8 @@ from django.utils import timezone
 from consent import services as consent_services
 from consent.tests.factories import policy
 from remixer.models import Remix
-from remixer.services import RENDER_CHUNK, TEMPLATE_SCOPES
+from remixer.services import TEMPLATE_SCOPES
+from remixer.sync import RENDER_CHUNK
 from remixer.tasks import render_remixes
 from remixer.tests.factories import make_postered_video
 

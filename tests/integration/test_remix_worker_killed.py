@@ -12,7 +12,7 @@ from django.conf import settings
 
 from consent import services as consent_services
 from consent.tests.factories import policy
-from remixer import services
+from remixer import services, sync
 from remixer.models import Remix
 from remixer.tasks import render_remixes
 from remixer.tests.factories import make_postered_video
@@ -55,7 +55,7 @@ def test_remixes_survive_a_killed_worker(real_services, media_dir, tmp_path, cre
     survivor = start_worker(media_dir, tmp_path / "b")
     try:
         # What the beat reconciler does once the deadline passes, without waiting for it.
-        services.remixes_requeue_stuck(older_than=dt.timedelta(0))
+        sync.remixes_requeue_stuck(older_than=dt.timedelta(0))
         survivor.wait_until(
             lambda: Remix.objects.filter(status=Remix.Status.PUBLISHED).count() == N, timeout=180
         )

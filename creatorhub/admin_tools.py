@@ -1,8 +1,22 @@
-"""Admin list filters shared by the apps' admin modules."""
+"""Admin pieces shared by the apps' admin modules: a read-only base, text-box list filters."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows to look at, never to add, change or delete here: their writes go through services
+    (and, for consent, the ledger), so what admin shows is what the product did."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class TextInputFilter(admin.SimpleListFilter):
