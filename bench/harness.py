@@ -19,7 +19,12 @@ def setup_django() -> None:
 @contextlib.contextmanager
 def bench_database() -> Iterator[None]:
     """Create the test database (test_<NAME>), migrate it, and drop it afterwards."""
-    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
+    from django.test.utils import (
+        setup_databases,
+        setup_test_environment,
+        teardown_databases,
+        teardown_test_environment,
+    )
 
     setup_test_environment()
     config = setup_databases(verbosity=0, interactive=False)
@@ -27,6 +32,7 @@ def bench_database() -> Iterator[None]:
         yield
     finally:
         teardown_databases(config, verbosity=0)
+        teardown_test_environment()
 
 
 def median_ms(fn: Callable[[], object], *, repeat: int, warmup: int = 3) -> float:
