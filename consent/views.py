@@ -20,6 +20,7 @@ from consent.history import ledger_rows, video_history
 from consent.idsets import VideoState
 from consent.models import ApiToken, LedgerEntry
 from consent.scopes import mask_to_names, scopes_to_mask
+from creatorhub.htmx import invalid_status
 from creatorhub.videos.forms import LibraryFilterForm
 from creatorhub.videos.selectors import LibraryFilter, library_video_count, video_get_for_owner
 
@@ -117,12 +118,14 @@ def consent_page(request: HttpRequest) -> HttpResponse:
                 request,
                 "consent/page.html#policy-form",
                 {"form": form, "summary": summary},
-                status=400,
+                status=invalid_status(request),
             )
             return reswap(retarget(response, "#policy"), "outerHTML")
     context = {"form": form, "summary": summary}
     template = "consent/page.html#policy-form" if request.htmx else "consent/page.html"
-    return render(request, template, context, status=400 if form.errors else 200)
+    return render(
+        request, template, context, status=invalid_status(request) if form.errors else 200
+    )
 
 
 @login_required
@@ -169,7 +172,9 @@ def bulk(request: HttpRequest) -> HttpResponse:
 
 def _bulk_error(request: HttpRequest, message: str) -> HttpResponse:
     if request.htmx:
-        return _status(request, message=message, entry=None, error=True, status=400)
+        return _status(
+            request, message=message, entry=None, error=True, status=invalid_status(request)
+        )
     messages.error(request, message)
     return _back(request, reverse("videos:library"))
 

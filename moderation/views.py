@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from creatorhub.htmx import invalid_status
 from moderation import selectors, services
 from moderation.forms import ReportForm
 from remixer.models import Remix
@@ -38,14 +39,17 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
                     details=form.cleaned_data["details"],
                 )
             except services.ModerationError as refusal:
-                error, status = str(refusal), 409 if refusal.code == "duplicate" else 400
+                error, status = (
+                    str(refusal),
+                    409 if refusal.code == "duplicate" else invalid_status(request),
+                )
             else:
                 if not request.htmx:
                     messages.success(request, "Thank you: your report was sent to moderators.")
                     return redirect("moderation:report", public_id=remix.public_id)
                 just_sent = True
         else:
-            status = 400
+            status = invalid_status(request)
     context = {
         "remix": remix,
         "form": form,

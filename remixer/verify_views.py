@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_http_methods
 
+from creatorhub.htmx import invalid_status
 from remixer.provenance import ProvenanceInputError
 from remixer.verification import upload_bytes, verify_image
 
@@ -40,8 +41,8 @@ def verify(request: HttpRequest) -> HttpResponse:
                 data = upload_bytes(upload=form.cleaned_data["image"])
                 context["verdict"] = verify_image(data=data)
             except ProvenanceInputError as error:
-                context["error"], status = str(error), 400
+                context["error"], status = str(error), invalid_status(request)
         else:
-            context["error"], status = "Choose an image file to check.", 400
+            context["error"], status = "Choose an image file to check.", invalid_status(request)
     template = "remixer/verify.html#answer" if request.htmx else "remixer/verify.html"
     return render(request, template, context, status=status)

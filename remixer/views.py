@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
+from creatorhub.htmx import invalid_status
 from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.selectors import video_get_public
 from remixer import backdrops as backdrop_services
@@ -161,7 +162,7 @@ def email_settings(request: HttpRequest) -> HttpResponse:
     else:
         response = render(request, "remixer/inbox.html", _inbox_page(request, form))
     if not valid:
-        response.status_code = 400
+        response.status_code = invalid_status(request)
     return response
 
 

@@ -56,7 +56,7 @@ def test_account_switch_bad_input_changes_nothing(creator_client, creator):
         {"remix_allowed": "1", "scopes": [], "audience": "martians", "training_allowed": "2"},
         headers=HX,
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Choose at least one kind" in response.text
     assert not LedgerEntry.objects.exists()
 
@@ -81,7 +81,7 @@ def test_bulk_ids_of_someone_else_changes_nothing(creator_client, creator, other
         {"ids": [mine.public_id, theirs.public_id], "remix": "deny"},
         headers=HX,
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "nothing was changed" in response.text
     assert not VideoOverride.objects.exists()
 
@@ -97,7 +97,7 @@ def test_bulk_ids_of_someone_else_changes_nothing(creator_client, creator, other
 def test_bulk_bad_input(creator_client, creator, data):
     make_video(creator)
     response = creator_client.post(reverse("consent:bulk"), data, headers=HX)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not LedgerEntry.objects.exists()
 
 
@@ -129,7 +129,7 @@ def test_undo_via_view(creator_client, creator):
     assert "Undone" in response.text
     assert not VideoOverride.objects.exists()
     again = creator_client.post(reverse("consent:undo", args=[2]), headers=HX)
-    assert again.status_code == 400
+    assert again.status_code == 422
 
 
 def test_summary_counts(creator_client, creator):
@@ -220,7 +220,7 @@ def test_policy_form_errors_replace_the_form_region(creator_client):
         {"remix_allowed": "1", "scopes": [], "audience": "everyone", "training_allowed": "0"},
         headers=HX,
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.headers["HX-Retarget"] == "#policy"
     assert response.headers["HX-Reswap"] == "outerHTML"
     assert response.text.lstrip().startswith('<section id="policy"')

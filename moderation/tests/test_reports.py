@@ -96,9 +96,9 @@ def test_the_database_refuses_two_unresolved_reports(viewer, remix):
         {"reason": ["other", "deepfake"], "details": "\x00"},
     ],
 )
-def test_bad_input_is_a_400_with_the_form_again(viewer_client, remix, data):
+def test_bad_input_is_refused_with_the_form_again(viewer_client, remix, data):
     response = viewer_client.post(report_url(remix), data, headers={"HX-Request": "true"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert 'role="alert"' in response.text
     assert not Report.objects.exists()
 

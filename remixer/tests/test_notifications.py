@@ -52,7 +52,7 @@ def test_notify_mails_after_commit(viewer, monkeypatch, django_capture_on_commit
 def test_email_preference_form(viewer, viewer_client):
     url = reverse("remixer:email_settings")
     refused = viewer_client.post(url, {"email_notifications": "on", "email": ""}, **HTMX)
-    assert refused.status_code == 400 and "Give an email address" in refused.text
+    assert refused.status_code == 422 and "Give an email address" in refused.text
     viewer.refresh_from_db()
     assert not viewer.email_notifications
     bad = viewer_client.post(url, {"email_notifications": "on", "email": "nope"})

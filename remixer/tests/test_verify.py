@@ -219,9 +219,9 @@ def test_page_shows_a_withdrawn_remix_without_linking_it(anon_client, viewer, cr
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_page_non_image_is_a_400_with_a_message(anon_client, htmx):
+def test_page_non_image_is_refused_with_a_message(anon_client, htmx):
     response = page_post(anon_client, b"GIF? no, just text", htmx=htmx)
-    assert response.status_code == 400
+    assert response.status_code == (422 if htmx else 400)
     assert "not an image" in response.content.decode()
 
 

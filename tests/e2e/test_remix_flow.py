@@ -137,6 +137,23 @@ def test_refused_then_allowed_regenerated_remixed_and_taken_down(
     expect(page.get_by_test_id("remix-status")).to_have_text("Taken down")
     expect(page.get_by_test_id("remix-image")).to_have_count(0)
     screenshot("remix-taken-down")
+
+    # A bad form answer swaps in place, with the page around it kept (also in DEBUG mode).
+    page.goto(f"{live_server.url}/inbox/")
+    page.get_by_label("Also email me these notifications").check()
+    page.get_by_role("textbox", name="Email:").fill("")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "Give an email address to receive notifications by email."
+    )
+    expect(page.get_by_role("heading", name="Inbox")).to_be_visible()
+    page.get_by_role("textbox", name="Email:").fill("viewer@example.com")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status").filter(has_text="emails are on")).to_be_visible()
+    screenshot("inbox-email-on")
+    console_errors.remove(
+        "Failed to load resource: the server responded with a status of 422 (Unprocessable Content)"
+    )
     assert console_errors == []
 
 
