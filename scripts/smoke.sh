@@ -13,7 +13,15 @@ unset DATABASE_URL REDIS_URL
 .venv/bin/python manage.py seed_demo --videos 20 --creators 1 >/dev/null
 setsid bash scripts/run.sh >"$log" 2>&1 &
 runner=$!
-stop() { kill -TERM -- "-$runner" 2>/dev/null || true; wait "$runner" 2>/dev/null || true; rm -rf "$var_dir"; }
+# run.sh stops its three processes; whatever of the group is left after 20 s is killed, so a
+# task arriving mid-shutdown cannot hang the run.
+stop() {
+  kill -TERM "$runner" 2>/dev/null || true  # run.sh stops web, worker and beat itself
+  for _ in $(seq 1 40); do kill -0 -- "-$runner" 2>/dev/null || break; sleep 0.5; done
+  kill -KILL -- "-$runner" 2>/dev/null || true
+  wait "$runner" 2>/dev/null || true
+  rm -rf "$var_dir"
+}
 trap stop EXIT
 for _ in $(seq 1 60); do
   if page=$(curl -fsS "http://127.0.0.1:$port/accounts/login/" 2>/dev/null); then
