@@ -6,13 +6,13 @@ from __future__ import annotations
 import io
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.crypto import get_random_string
 from PIL import Image
 
 from creatorhub.accounts.models import User
 from creatorhub.videos.media import MediaError, poster_from_image_file
+from creatorhub.videos.services import media_files_delete
 from remixer.engines.validation import GENERATED_BACKDROPS
 from remixer.models import Backdrop
 
@@ -63,7 +63,7 @@ def backdrop_add(*, owner: User, name: str, upload) -> Backdrop:
     try:
         backdrop.save()
     except Exception:
-        _delete_files([backdrop.image.name, backdrop.thumbnail.name])
+        media_files_delete(names=[backdrop.image.name, backdrop.thumbnail.name])
         raise
     return backdrop
 
@@ -76,10 +76,5 @@ def backdrop_delete(*, owner: User, backdrop_id: int) -> bool:
         return False
     files = [backdrop.image.name, backdrop.thumbnail.name]
     backdrop.delete()
-    transaction.on_commit(lambda: _delete_files(files))
+    transaction.on_commit(lambda: media_files_delete(names=files))
     return True
-
-
-def _delete_files(names: list[str]) -> None:
-    for name in names:
-        default_storage.delete(name)

@@ -1,4 +1,4 @@
-"""Writes for remixes: request, render + publish under consent, sync with consent, takedown.
+"""Writes for remixes: request, claim, render + sign + publish under consent, takedown, restore.
 
 Consent is checked at request time, before rendering, and at publish time inside the
 transaction that publishes, holding the creator's consent lock (the CreatorPolicy row every
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import logging
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -31,13 +29,12 @@ from creatorhub.accounts.models import User
 from creatorhub.enqueue import enqueue_on_commit
 from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.models import Video
+from creatorhub.videos.services import media_files_delete
 from remixer import engines
 from remixer.backdrops import backdrop_images, backdrop_names
 from remixer.models import Notification, Remix
 from remixer.notifications import notify
 from remixer.provenance import ProvenanceInfo, provenance_sign
-
-logger = logging.getLogger(__name__)
 
 TEMPLATE_SCOPES = {
     Remix.Template.CAPTION: scopes_to_mask(["caption"]),
@@ -306,11 +303,6 @@ def remix_fail(*, remix_id: int, reason: str) -> None:
     )
 
 
-def media_delete(*, names: Iterable[str]) -> None:
-    for name in names:
-        default_storage.delete(name)
-
-
 @transaction.atomic
 def remix_takedown(*, remix: Remix, actor: User, reason: str = "") -> None:
     """The source's creator (or a moderator) takes a remix down: not served, file removed."""
@@ -322,7 +314,7 @@ def remix_takedown(*, remix: Remix, actor: User, reason: str = "") -> None:
         updated_at=timezone.now(),
     )
     if name:
-        transaction.on_commit(lambda: media_delete(names=[name]))
+        transaction.on_commit(lambda: media_files_delete(names=[name]))
     notify(
         recipients=[(remix.requester_id, remix)],
         kind=Notification.Kind.TAKEN_DOWN,

@@ -16,9 +16,9 @@ from django.utils import timezone
 from consent.models import CreatorPolicy
 from consent.selectors import with_remix_permission
 from creatorhub.enqueue import enqueue_on_commit
+from creatorhub.videos.services import media_files_delete
 from remixer.models import Notification, Regeneration, Remix
 from remixer.notifications import notify
-from remixer.services import media_delete
 
 LIVE = (Remix.Status.QUEUED, Remix.Status.RENDERING, Remix.Status.PUBLISHED)
 PENDING = (Remix.Status.QUEUED, Remix.Status.RENDERING)
@@ -71,7 +71,7 @@ def _hold_revoked(permitted) -> int:
         status=Remix.Status.HELD, reason=REVOKED_REASON, output="", updated_at=timezone.now()
     )
     files = [output for _, output, _ in revoked if output]
-    transaction.on_commit(lambda: media_delete(names=files))
+    transaction.on_commit(lambda: media_files_delete(names=files))
     notify(
         recipients={(requester_id, None) for *_, requester_id in revoked},
         kind=Notification.Kind.HELD,
