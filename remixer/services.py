@@ -165,7 +165,7 @@ def remix_render_claimed(*, remix: Remix, consent: EffectiveConsent) -> str:
         poster_jpeg, poster = poster_read(video)
         image = _render_image(remix, poster)
     except engines.RenderError as error:
-        Remix.objects.filter(id=remix.id, version=remix.version).update(
+        _claimed(remix).update(
             status=Remix.Status.FAILED, reason=str(error)[:300], updated_at=timezone.now()
         )
         return "failed"
@@ -279,8 +279,15 @@ def _delete_other_versions(public_id: str, *, keep: str) -> None:
             default_storage.delete(f"{folder}/{filename}")
 
 
+def _claimed(remix: Remix):
+    """The remix while it is still this render's: a takedown or a revocation that came in the
+    meantime has moved it on, and must not be overwritten (a taken-down remix that became held
+    would be regenerated when consent returns)."""
+    return Remix.objects.filter(id=remix.id, status=Remix.Status.RENDERING, version=remix.version)
+
+
 def _hold(remix: Remix, reason: str) -> None:
-    Remix.objects.filter(id=remix.id).update(
+    _claimed(remix).update(
         status=Remix.Status.HELD, reason=reason[:300], output="", updated_at=timezone.now()
     )
 
@@ -305,14 +312,21 @@ def remix_fail(*, remix_id: int, reason: str) -> None:
 
 @transaction.atomic
 def remix_takedown(*, remix: Remix, actor: User, reason: str = "") -> None:
-    """The source's creator (or a moderator) takes a remix down: not served, file removed."""
+    """The source's creator (or a moderator) takes a remix down: not served, file removed.
+    Taking down a remix already taken down changes nothing and tells no one again."""
     name = remix.output.name if remix.output else ""
-    Remix.objects.filter(id=remix.id).update(
-        status=Remix.Status.WITHDRAWN,
-        reason=(reason or f"Taken down by @{actor.username}")[:300],
-        output="",
-        updated_at=timezone.now(),
+    changed = (
+        Remix.objects.filter(id=remix.id)
+        .exclude(status=Remix.Status.WITHDRAWN)
+        .update(
+            status=Remix.Status.WITHDRAWN,
+            reason=(reason or f"Taken down by @{actor.username}")[:300],
+            output="",
+            updated_at=timezone.now(),
+        )
     )
+    if not changed:
+        return
     if name:
         transaction.on_commit(lambda: media_files_delete(names=[name]))
     notify(

@@ -67,7 +67,8 @@ def _hold_revoked(permitted) -> int:
     )
     if not revoked:
         return 0
-    Remix.objects.filter(id__in=[row[0] for row in revoked]).update(
+    # Only those still live: one taken down since the read stays taken down.
+    Remix.objects.filter(id__in=[row[0] for row in revoked], status__in=LIVE).update(
         status=Remix.Status.HELD, reason=REVOKED_REASON, output="", updated_at=timezone.now()
     )
     files = [output for _, output, _ in revoked if output]

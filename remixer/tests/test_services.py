@@ -4,6 +4,7 @@ import pytest
 from django.core.files.storage import default_storage
 
 from consent import services as consent_services
+from consent.selectors import video_consent
 from consent.tests.factories import policy
 from creatorhub.accounts.services import follow_set
 from remixer import services, sync
@@ -192,7 +193,32 @@ def test_takedown(viewer, creator, video, django_capture_on_commit_callbacks):
         services.remix_takedown(remix=remix, actor=creator)
     remix.refresh_from_db()
     assert remix.status == "withdrawn" and not default_storage.exists(name)
-    assert Notification.objects.filter(recipient=viewer, kind="taken_down").exists()
+    assert Notification.objects.filter(recipient=viewer, kind="taken_down").count() == 1
+    services.remix_takedown(remix=remix, actor=creator)
+    assert Notification.objects.filter(recipient=viewer, kind="taken_down").count() == 1
+
+
+@pytest.mark.parametrize("consent_now", ["denied", "allowed"])
+def test_a_takedown_during_a_render_is_never_overwritten(viewer, creator, video, consent_now):
+    """Taken down after the worker claimed it: whatever the render then finds, the remix stays
+    taken down, so a later regeneration cannot bring it back."""
+    allow(creator)
+    remix = services.remix_request(
+        requester=viewer, video=video, template="caption", inputs=CAPTION
+    )
+    [(claimed, consent)] = services.remixes_claim(remix_ids=[remix.id])
+    services.remix_takedown(remix=claimed, actor=creator)
+    if consent_now == "denied":
+        deny(creator)
+        consent = video_consent(video=video)
+    outcome = services.remix_render_claimed(remix=claimed, consent=consent)
+    remix.refresh_from_db()
+    assert remix.status == "withdrawn" and not remix.output
+    assert outcome == ("held" if consent_now == "denied" else "superseded")
+    allow(creator)
+    sync.remixes_sync_with_consent(creator_id=creator.id)
+    remix.refresh_from_db()
+    assert remix.status == "withdrawn"
 
 
 def test_stuck_renders_are_requeued(viewer, creator, video):
