@@ -13,7 +13,6 @@ from django.utils import timezone
 from consent import services as consent_services
 from consent.idsets import VideoState
 from consent.models import LedgerEntry, VideoOverride
-from consent.selectors import policy_for
 from creatorhub.accounts.models import User
 from creatorhub.videos.models import Video
 from moderation.models import ModerationAction, Report
@@ -87,7 +86,7 @@ def report_create(*, reporter: User, remix: Remix, reason: str, details: str = "
 
 def _resolve_reports(reports: QuerySet[Report], *, status: str, moderator: User) -> list[tuple]:
     """Resolve the unresolved ones with one UPDATE; returns (reporter_id, remix_id) pairs."""
-    unresolved = reports.filter(status__in=Report.UNRESOLVED)
+    unresolved = reports.filter(status__in=Report.UNRESOLVED).select_for_update()
     resolved = list(unresolved.values_list("id", "reporter_id", "remix_id"))
     Report.objects.filter(id__in=[row[0] for row in resolved]).update(
         status=status, resolved_at=timezone.now(), resolved_by=moderator
@@ -99,12 +98,12 @@ def _take_down(*, moderator: User, remixes: list[Remix], note: str, reports: dic
     outcome = Outcome()
     actions = []
     for remix in remixes:
-        if remix.status != Remix.Status.WITHDRAWN:
-            remix_takedown(
-                remix=remix,
-                actor=moderator,
-                reason="Taken down by Creator Hub moderators.",
-            )
+        # Only a remix moderators withdrew gets a takedown record: restore relies on it, and
+        # must never bring back a remix its creator took down.
+        if not remix_takedown(
+            remix=remix, actor=moderator, reason="Taken down by Creator Hub moderators."
+        ):
+            continue
         actions.append(
             ModerationAction(
                 moderator=moderator,
@@ -336,7 +335,9 @@ def creators_consent_off(
             raise ModerationError(
                 f"Act on at most {MAX_REMIXES_PER_ACTION} creators at once.", code="too_many"
             )
-        policy = policy_for(creator=creator)
+        # Read under the consent lock (held to the end of this transaction), so a change the
+        # creator makes meanwhile is neither lost nor written back in the moderator's name.
+        policy = consent_services.policy_lock(creator=creator)
         change = consent_services.PolicyChange(
             remix_allowed=False,
             remix_scopes=policy.remix_scopes,
@@ -363,8 +364,8 @@ def videos_consent_off(*, moderator: User, videos: QuerySet[Video], reason: str)
     reason = _clean_note(reason, limit=500)
     outcome = Outcome()
     owners = User.objects.filter(id__in=videos.values("owner_id")).order_by("id")
-    for creator in owners[: MAX_REMIXES_PER_ACTION + 1]:
-        if outcome.done >= MAX_REMIXES_PER_ACTION:
+    for count, creator in enumerate(owners[: MAX_REMIXES_PER_ACTION + 1]):
+        if count >= MAX_REMIXES_PER_ACTION:
             raise ModerationError(
                 f"Act on videos of at most {MAX_REMIXES_PER_ACTION} creators at once.",
                 code="too_many",

@@ -311,22 +311,22 @@ def remix_fail(*, remix_id: int, reason: str) -> None:
 
 
 @transaction.atomic
-def remix_takedown(*, remix: Remix, actor: User, reason: str = "") -> None:
+def remix_takedown(*, remix: Remix, actor: User, reason: str = "") -> bool:
     """The source's creator (or a moderator) takes a remix down: not served, file removed.
-    Taking down a remix already taken down changes nothing and tells no one again."""
-    name = remix.output.name if remix.output else ""
-    changed = (
-        Remix.objects.filter(id=remix.id)
-        .exclude(status=Remix.Status.WITHDRAWN)
-        .update(
-            status=Remix.Status.WITHDRAWN,
-            reason=(reason or f"Taken down by @{actor.username}")[:300],
-            output="",
-            updated_at=timezone.now(),
-        )
+    Taking down a remix already taken down changes nothing and tells no one again; returns
+    whether this call took it down."""
+    # The row as it is now (a render may have published since the caller read it), locked so
+    # its file name is the one to delete.
+    current = Remix.objects.select_for_update().get(id=remix.id)
+    if current.status == Remix.Status.WITHDRAWN:
+        return False
+    name = current.output.name if current.output else ""
+    Remix.objects.filter(id=remix.id).update(
+        status=Remix.Status.WITHDRAWN,
+        reason=(reason or f"Taken down by @{actor.username}")[:300],
+        output="",
+        updated_at=timezone.now(),
     )
-    if not changed:
-        return
     if name:
         transaction.on_commit(lambda: media_files_delete(names=[name]))
     notify(
@@ -334,6 +334,7 @@ def remix_takedown(*, remix: Remix, actor: User, reason: str = "") -> None:
         kind=Notification.Kind.TAKEN_DOWN,
         message=f"Your remix of “{remix.video.title}” was taken down.",
     )
+    return True
 
 
 @transaction.atomic

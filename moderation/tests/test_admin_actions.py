@@ -10,7 +10,7 @@ from consent import services as consent_services
 from consent.models import CreatorPolicy, LedgerEntry, VideoOverride
 from consent.tests.factories import ALLOW, policy
 from moderation.models import ModerationAction, Report
-from moderation.tests.factories import make_report, published_remix
+from moderation.tests.factories import make_report
 from remixer.models import Notification, Remix
 from remixer.tests.factories import make_postered_video
 
@@ -247,11 +247,17 @@ def test_consent_actions_need_the_moderation_permission(db, creator):
     users = reverse("admin:accounts_user_changelist")
     page = client.get(users)
     assert page.status_code == 200 and "consent_off" not in page.text
-    response = client.post(
+    # Everything a moderator would send, note included: the action is not theirs to run.
+    client.post(
         users,
-        {"action": "consent_off", "_selected_action": [creator.pk], "index": 0, "apply": "yes"},
+        {
+            "action": "consent_off",
+            "_selected_action": [creator.pk],
+            "index": 0,
+            "apply": "yes",
+            "note": "Deepfake wave.",
+        },
     )
-    assert response.status_code in (200, 302)  # no such action for them
     assert not LedgerEntry.objects.filter(action=LedgerEntry.Action.MODERATOR).exists()
 
 
@@ -299,4 +305,35 @@ def test_published_remix_admin_pages(moderator_client, remix, viewer):
     assert moderator_client.get(REMIXES + "?reported=yes").context["cl"].result_count == 1
     assert moderator_client.get(REMIXES + "?reported=no").context["cl"].result_count == 0
     assert moderator_client.get(REMIXES + "?creator=creator").context["cl"].result_count == 1
-    assert published_remix  # the factory renders for real
+
+
+def test_upholding_a_report_on_a_remix_its_creator_took_down_does_not_make_it_restorable(
+    moderator, viewer, creator, remix
+):
+    from moderation import services as moderation_services
+    from remixer.services import remix_takedown
+
+    make_report(viewer, remix)
+    remix_takedown(remix=remix, actor=creator)
+    reports = Report.objects.all()
+    outcome = moderation_services.reports_take_down(moderator=moderator, reports=reports, note="Ok")
+    assert outcome.done == 0 and Report.objects.get().status == Report.Status.ACTIONED
+    restored = moderation_services.remixes_restore(
+        moderator=moderator, remixes=Remix.objects.all(), note="Appeal."
+    )
+    assert restored.done == 0 and Remix.objects.get().status == Remix.Status.WITHDRAWN
+
+
+def test_consent_off_for_videos_counts_creators_not_videos(
+    moderator, creator, other_creator, monkeypatch
+):
+    from creatorhub.videos.models import Video
+    from moderation import services as moderation_services
+
+    monkeypatch.setattr(moderation_services, "MAX_REMIXES_PER_ACTION", 2)
+    for owner in (creator, creator, other_creator):
+        make_postered_video(owner, title="Clip")
+    outcome = moderation_services.videos_consent_off(
+        moderator=moderator, videos=Video.objects.all(), reason="Wave."
+    )
+    assert outcome.done == 3 and VideoOverride.objects.filter(remix="deny").count() == 3
