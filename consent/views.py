@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
@@ -21,6 +20,7 @@ from consent.idsets import VideoState
 from consent.models import ApiToken, LedgerEntry
 from consent.scopes import mask_to_names, scopes_to_mask
 from creatorhub.htmx import invalid_status
+from creatorhub.navigation import redirect_back
 from creatorhub.videos.forms import LibraryFilterForm
 from creatorhub.videos.selectors import LibraryFilter, library_video_count, video_get_for_owner
 
@@ -46,13 +46,6 @@ def _status(
     if entry is not None:
         trigger_client_event(response, CHANGED_EVENT, {"seq": entry.seq})
     return response
-
-
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
-    target = request.POST.get("next") or request.headers.get("Referer") or ""
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = fallback
-    return redirect(target or fallback)
 
 
 def _result_message(verb: str, result: services.ChangeResult) -> str:
@@ -167,7 +160,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return _status(request, message=message, entry=result.entry)
     messages.success(request, message)
-    return _back(request, reverse("videos:library"))
+    return redirect_back(request, reverse("videos:library"))
 
 
 def _bulk_error(request: HttpRequest, message: str) -> HttpResponse:
@@ -176,7 +169,7 @@ def _bulk_error(request: HttpRequest, message: str) -> HttpResponse:
             request, message=message, entry=None, error=True, status=invalid_status(request)
         )
     messages.error(request, message)
-    return _back(request, reverse("videos:library"))
+    return redirect_back(request, reverse("videos:library"))
 
 
 @login_required
@@ -205,7 +198,7 @@ def video_set(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.htmx:
         return _status(request, message=message, entry=result.entry)
     messages.success(request, message)
-    return _back(request, video.get_absolute_url())
+    return redirect_back(request, video.get_absolute_url())
 
 
 @login_required
@@ -220,7 +213,7 @@ def undo(request: HttpRequest, seq: int) -> HttpResponse:
     if request.htmx:
         return _status(request, message=message, entry=result.entry, undoable=False)
     messages.success(request, message)
-    return _back(request, reverse("consent:page"))
+    return redirect_back(request, reverse("consent:page"))
 
 
 @login_required

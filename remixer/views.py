@@ -7,10 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
 from creatorhub.htmx import invalid_status
+from creatorhub.navigation import redirect_back
 from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.selectors import video_get_public
 from remixer import backdrops as backdrop_services
@@ -99,7 +101,7 @@ def takedown(request: HttpRequest, public_id: str) -> HttpResponse:
         raise Http404("No such remix.")
     services.remix_takedown(remix=remix, actor=request.user)
     messages.success(request, "The remix was taken down; its requester was told.")
-    return redirect(request.POST.get("next") or "remixer:of_my_work")
+    return redirect_back(request, reverse("remixer:of_my_work"))
 
 
 def _filtered(request: HttpRequest, remixes):

@@ -107,7 +107,8 @@ def test_pages_and_takedown_permissions(viewer_client, viewer, creator, video, c
     assert "Source" in viewer_client.get(reverse("remixer:mine")).text
     takedown = reverse("remixer:takedown", args=[remix.public_id])
     assert viewer_client.post(takedown).status_code == 404
-    assert creator_client.post(takedown).status_code == 302
+    response = creator_client.post(takedown, {"next": "https://evil.example/phish"})
+    assert response.status_code == 302 and response["Location"] == reverse("remixer:of_my_work")
     remix.refresh_from_db()
     assert remix.status == "withdrawn"
 
