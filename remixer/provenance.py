@@ -15,15 +15,15 @@ import io
 import json
 import os
 import threading
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import c2pa
 from django.conf import settings
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
+from creatorhub.videos.media import MediaError, TooManyPixels, image_open
 from remixer.provenance_keys import key_paths
 from remixer.provenance_signals import (
     COMPOSITE_AI,
@@ -293,22 +293,13 @@ def _image_mime(data: bytes) -> str:
         raise ProvenanceInputError(
             f"This file is {len(data):,} bytes; the limit is {limit:,}.", "too_large"
         )
-    pixels = settings.IMAGE_MAX_PIXELS
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                width, height, kind = image.width, image.height, image.format
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ProvenanceInputError(
-            f"This image has too many pixels; the limit is {pixels:,}.", "too_large"
-        ) from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        raise ProvenanceInputError("This file is not an image we can read.") from None
-    if width * height > pixels:
-        raise ProvenanceInputError(
-            f"This image is {width}×{height}; the limit is {pixels:,} pixels.", "too_large"
-        )
+        with image_open(io.BytesIO(data)) as image:
+            kind = image.format
+    except TooManyPixels as error:
+        raise ProvenanceInputError(str(error), "too_large") from None
+    except MediaError as error:
+        raise ProvenanceInputError(str(error)) from None
     return Image.MIME.get(kind or "", "application/octet-stream")
 
 

@@ -27,7 +27,7 @@ from consent.selectors import (
 )
 from creatorhub.accounts.models import User
 from creatorhub.enqueue import enqueue_on_commit
-from creatorhub.videos.media import encode_jpeg
+from creatorhub.videos.media import encode_jpeg, image_open
 from creatorhub.videos.models import Video
 from creatorhub.videos.services import media_files_delete
 from remixer import engines
@@ -194,17 +194,13 @@ def remix_render_claimed(*, remix: Remix, consent: EffectiveConsent) -> str:
 def poster_read(video: Video) -> tuple[bytes, Image.Image]:
     """The video's poster frame as stored and decoded to RGB; refused before decoding when it
     has too many pixels."""
-    limit = settings.IMAGE_MAX_PIXELS
     with video.poster.open("rb") as handle:
         data = handle.read()
-    poster = Image.open(io.BytesIO(data))
-    width, height = poster.size
-    if width * height > limit:
-        raise engines.RenderError(
-            f"The poster frame is {width}×{height} ({width * height:,} pixels); "
-            f"remixes take frames of up to {limit:,} pixels."
-        )
-    poster.load()
+    try:
+        poster = image_open(io.BytesIO(data))
+        poster.load()
+    except (OSError, ValueError, SyntaxError) as error:
+        raise engines.RenderError(f"The poster frame cannot be used: {error}") from None
     return data, poster.convert("RGB")
 
 

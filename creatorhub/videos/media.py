@@ -23,6 +23,10 @@ class MediaError(ValueError):
     """A file we cannot accept; the message is shown to the creator as is."""
 
 
+class TooManyPixels(MediaError):
+    """An image over IMAGE_MAX_PIXELS, found from its header before anything is decoded."""
+
+
 @dataclass(frozen=True)
 class VideoInfo:
     duration: float
@@ -125,29 +129,41 @@ def extract_poster(fileobj: IO[bytes]) -> tuple[Poster, VideoInfo]:
     return _poster_from_image(image), info
 
 
-def poster_from_image_file(fileobj: IO[bytes]) -> Poster:
-    """Validate a still image (pixel limit before decoding) and make poster + thumbnail."""
-    fileobj.seek(0)
+def image_open(fileobj: IO[bytes]) -> Image.Image:
+    """A still image (JPEG, PNG, GIF or WebP, sniffed from its bytes) opened lazily: only its
+    header is read, and one over IMAGE_MAX_PIXELS is refused before any pixel is decoded.
+    The one guard every image we take in goes through."""
     limit = settings.IMAGE_MAX_PIXELS
+    unreadable = MediaError("This file is not an image we can read: use JPEG, PNG, GIF or WebP.")
+    if sniff_kind(read_head(fileobj)) != "image":
+        raise unreadable
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(fileobj)
-            width, height = image.size
-            if width * height > limit:
-                raise MediaError(
-                    f"This image is {width}×{height} ({width * height:,} pixels); "
-                    f"the limit is {limit:,} pixels."
-                )
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise TooManyPixels(f"This image has too many pixels; the limit is {limit:,}.") from None
+    except (OSError, ValueError, SyntaxError):
+        raise unreadable from None
+    width, height = image.size
+    if width * height > limit:
+        raise TooManyPixels(
+            f"This image is {width}×{height} ({width * height:,} pixels); "
+            f"the limit is {limit:,} pixels."
+        )
+    return image
+
+
+def poster_from_image_file(fileobj: IO[bytes]) -> Poster:
+    """Validate a still image (pixel limit before decoding) and make poster + thumbnail."""
+    try:
+        image = image_open(fileobj)
+        try:
             image.draft("RGB", (POSTER_LONG_SIDE, POSTER_LONG_SIDE))
             image = ImageOps.exif_transpose(image)
             image.load()
-    except MediaError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise MediaError(f"This image has too many pixels; the limit is {limit:,}.") from None
-    except (OSError, ValueError, SyntaxError):
-        raise MediaError("This image could not be read: it is corrupt or not an image.") from None
+        except (OSError, ValueError, SyntaxError):
+            raise MediaError("This image could not be read: it is corrupt.") from None
     finally:
         fileobj.seek(0)
     return _poster_from_image(image)

@@ -13,7 +13,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from django.core.management import CommandError, call_command
-from PIL import Image
+from PIL import Image, ImageFile
 
 from creatorhub.videos.media import encode_jpeg
 from remixer import provenance
@@ -287,16 +287,27 @@ def test_non_images_and_oversize_files_are_refused(settings):
     assert refusal.value.code == "invalid_image"
     with pytest.raises(ProvenanceInputError):
         provenance_read(data=b"")
+    # Formats Pillow could parse but we never take in (TIFF here) are not handed to it.
+    tiff = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(tiff, "TIFF")
+    with pytest.raises(ProvenanceInputError, match="JPEG, PNG, GIF or WebP"):
+        provenance_read(data=tiff.getvalue())
     settings.VERIFY_MAX_UPLOAD_BYTES = 1000
     with pytest.raises(ProvenanceInputError) as refusal:
         provenance_read(data=remix_jpeg())
     assert refusal.value.code == "too_large"
 
 
-def test_too_many_pixels_is_refused_without_decoding(settings):
+def test_too_many_pixels_is_refused_without_decoding(settings, monkeypatch):
     settings.IMAGE_MAX_PIXELS = 100
+    data = remix_jpeg()
+
+    def no_decoding(self):
+        raise AssertionError("the pixels were decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
     with pytest.raises(ProvenanceInputError, match="pixels") as refusal:
-        provenance_read(data=remix_jpeg())
+        provenance_read(data=data)
     assert refusal.value.code == "too_large"
 
 
