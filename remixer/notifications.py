@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,17 +44,21 @@ def notifications_email(*, notification_ids: list[int]) -> int:
     ).exclude(recipient__email="")
     sent = 0
     for note in pending.select_related("recipient", "remix"):
-        if not Notification.objects.filter(id=note.id, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        ):
-            continue
-        link = note.remix.get_absolute_url() if note.remix else reverse("remixer:inbox")
-        send_mail(
-            subject=f"Creator Hub: {note.get_kind_display()}",
-            message=f"{note.message}\n\n{settings.SITE_URL}{link}\n\n"
-            f"Turn these emails off in your inbox: {settings.SITE_URL}{reverse('remixer:inbox')}",
-            from_email=None,
-            recipient_list=[note.recipient.email],
-        )
+        # Marked and sent in one transaction: a failed send rolls the mark back, so the task's
+        # retry sends it; a concurrent run finds it marked (or waits on the row) and skips it.
+        with transaction.atomic():
+            if not Notification.objects.filter(id=note.id, emailed_at__isnull=True).update(
+                emailed_at=timezone.now()
+            ):
+                continue
+            link = note.remix.get_absolute_url() if note.remix else reverse("remixer:inbox")
+            inbox = f"{settings.SITE_URL}{reverse('remixer:inbox')}"
+            send_mail(
+                subject=f"Creator Hub: {note.get_kind_display()}",
+                message=f"{note.message}\n\n{settings.SITE_URL}{link}\n\n"
+                f"Turn these emails off in your inbox: {inbox}",
+                from_email=None,
+                recipient_list=[note.recipient.email],
+            )
         sent += 1
     return sent

@@ -64,3 +64,22 @@ def test_email_preference_form(viewer, viewer_client):
     assert viewer_client.post(url, {"email": "v@example.com"}).status_code == 302
     viewer.refresh_from_db()
     assert not viewer.email_notifications
+
+
+def test_a_failed_send_is_retried_not_lost(viewer, creator, video, monkeypatch):
+    viewer.email, viewer.email_notifications = "viewer@example.com", True
+    viewer.save()
+    notifications.notify(recipients=[(viewer.id, None)], kind="held", message="m")
+    note = Notification.objects.get()
+
+    def smtp_down(**kwargs):
+        raise OSError("SMTP server unreachable")
+
+    monkeypatch.setattr(notifications, "send_mail", smtp_down)
+    with pytest.raises(OSError):
+        notifications.notifications_email(notification_ids=[note.id])
+    note.refresh_from_db()
+    assert note.emailed_at is None
+    monkeypatch.undo()
+    assert notifications.notifications_email(notification_ids=[note.id]) == 1
+    assert len(mail.outbox) == 1
