@@ -87,16 +87,16 @@ def make_video_with_poster(owner, image: Image.Image, **fields):
     return video
 
 
-def make_remix(requester, video, *, status: str = "published", template: str = "caption", **fields):
-    from remixer.models import Remix
-    from remixer.services import TEMPLATE_SCOPES
+def rendered_remix(requester, video, *, template: str = "caption", inputs=None):
+    """A remix requested and rendered through the real pipeline (consent checks, render,
+    signing, publish), with the bytes of its published file."""
+    from remixer import services
 
-    fields.setdefault("inputs", {"top": "When the build passes", "bottom": "first try"})
-    return Remix.objects.create(
-        requester=requester,
-        video=video,
-        template=template,
-        scopes=TEMPLATE_SCOPES[template],
-        status=status,
-        **fields,
+    inputs = inputs or {"top": "When the build passes", "bottom": "first try"}
+    remix = services.remix_request(
+        requester=requester, video=video, template=template, inputs=inputs
     )
+    assert services.remix_render(remix_id=remix.id) == "published"
+    remix.refresh_from_db()
+    with remix.output.open("rb") as handle:
+        return remix, handle.read()

@@ -11,13 +11,12 @@ from django.test import Client
 from PIL import Image
 
 from consent import services as consent_services
-from consent.scopes import mask_to_names
-from consent.selectors import video_consent
 from consent.tests.factories import policy
-from remixer.models import Remix
-from remixer.provenance import ProvenanceInfo, provenance_sign
+from remixer.provenance import provenance_sign
 from remixer.provenance_keys import provenance_keys_create
-from remixer.tests.factories import make_postered_video, make_remix, poster_jpeg
+from remixer.services import remix_takedown
+from remixer.sync import remixes_sync_with_consent
+from remixer.tests.factories import make_postered_video, rendered_remix
 from remixer.tests.test_provenance import flip_one_byte, info, remix_jpeg
 
 pytestmark = pytest.mark.django_db
@@ -28,26 +27,6 @@ KEYS = {"credentials", "remix", "video", "creator", "consent_now", "withdrawn"}
 def video(creator):
     consent_services.consent_set_policy(creator=creator, actor=creator, change=policy())
     return make_postered_video(creator, title="Pier at dusk")
-
-
-def signed_for(remix: Remix) -> bytes:
-    """What the render pipeline signs: the remix's own facts and the creator's consent."""
-    consent = video_consent(video=remix.video)
-    return provenance_sign(
-        jpeg=remix_jpeg(),
-        info=ProvenanceInfo(
-            remix_id=remix.public_id,
-            template=remix.template,
-            scopes=mask_to_names(remix.scopes),
-            consent_seq=consent.ledger_seq,
-            video_id=remix.video.public_id,
-            video_title=remix.video.title,
-            creator=remix.video.owner.username,
-            poster_jpeg=poster_jpeg(),
-            training_allowed=consent.training_allowed,
-            training_companies=consent.training_companies,
-        ),
-    )
 
 
 def api_verify(client: Client, data: bytes, name: str = "remix.jpg"):
@@ -69,8 +48,7 @@ def row_counts() -> dict[str, int]:
 def test_api_trusted_published_remix_consent_holds(
     anon_client, viewer, video, django_assert_num_queries
 ):
-    remix = make_remix(viewer, video)
-    data = signed_for(remix)
+    remix, data = rendered_remix(viewer, video)
     with django_assert_num_queries(3):  # the remix + its video's override and owner's policy
         response = api_verify(anon_client, data)
     assert response.status_code == 200
@@ -87,10 +65,9 @@ def test_api_trusted_published_remix_consent_holds(
 def test_api_trusted_remix_after_revocation_is_withdrawn_and_not_consented(
     anon_client, viewer, creator, video
 ):
-    remix = make_remix(viewer, video)
-    data = signed_for(remix)
+    remix, data = rendered_remix(viewer, video)
     consent_services.consent_set_policy(creator=creator, actor=creator, change=policy(False))
-    Remix.objects.filter(id=remix.id).update(status=Remix.Status.HELD)
+    remixes_sync_with_consent(creator_id=creator.id)  # what the consent change sets off
     body = api_verify(anon_client, data).json()
     assert body["credentials"] == "trusted" and body["remix"] == remix.public_id
     assert body["consent_now"] is False
@@ -98,14 +75,14 @@ def test_api_trusted_remix_after_revocation_is_withdrawn_and_not_consented(
 
 
 def test_api_taken_down_remix_is_withdrawn_though_consent_holds(anon_client, viewer, video):
-    remix = make_remix(viewer, video, status=Remix.Status.WITHDRAWN)
-    body = api_verify(anon_client, signed_for(remix)).json()
+    remix, data = rendered_remix(viewer, video)
+    remix_takedown(remix=remix, actor=video.owner)
+    body = api_verify(anon_client, data).json()
     assert (body["consent_now"], body["withdrawn"]) == (True, True)
 
 
 def test_api_deleted_remix_is_withdrawn(anon_client, viewer, video):
-    remix = make_remix(viewer, video)
-    data = signed_for(remix)
+    remix, data = rendered_remix(viewer, video)
     remix.delete()
     body = api_verify(anon_client, data).json()
     assert body["credentials"] == "trusted"
@@ -113,8 +90,8 @@ def test_api_deleted_remix_is_withdrawn(anon_client, viewer, video):
 
 
 def test_api_one_changed_byte_is_tampered_and_repeats_no_claims(anon_client, viewer, video):
-    remix = make_remix(viewer, video)
-    body = api_verify(anon_client, flip_one_byte(signed_for(remix))).json()
+    _remix, data = rendered_remix(viewer, video)
+    body = api_verify(anon_client, flip_one_byte(data)).json()
     assert body == {
         "credentials": "tampered",
         "remix": None,
@@ -190,8 +167,8 @@ def test_page_shows_the_form_to_anyone(anon_client):
 
 
 def test_page_without_js_answers_in_the_whole_page(anon_client, viewer, video):
-    remix = make_remix(viewer, video)
-    response = page_post(anon_client, signed_for(remix))
+    remix, data = rendered_remix(viewer, video)
+    response = page_post(anon_client, data)
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" in html and 'data-state="trusted"' in html
@@ -200,8 +177,8 @@ def test_page_without_js_answers_in_the_whole_page(anon_client, viewer, video):
 
 
 def test_page_htmx_answers_with_the_region_only(anon_client, viewer, video):
-    remix = make_remix(viewer, video)
-    response = page_post(anon_client, flip_one_byte(signed_for(remix)), htmx=True)
+    remix, data = rendered_remix(viewer, video)
+    response = page_post(anon_client, flip_one_byte(data), htmx=True)
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" not in html
@@ -211,9 +188,10 @@ def test_page_htmx_answers_with_the_region_only(anon_client, viewer, video):
 
 
 def test_page_shows_a_withdrawn_remix_without_linking_it(anon_client, viewer, creator, video):
-    remix = make_remix(viewer, video, status=Remix.Status.HELD)
+    remix, data = rendered_remix(viewer, video)
     consent_services.consent_set_policy(creator=creator, actor=creator, change=policy(False))
-    html = page_post(anon_client, signed_for(remix), htmx=True).content.decode()
+    remixes_sync_with_consent(creator_id=creator.id)
+    html = page_post(anon_client, data, htmx=True).content.decode()
     assert "withdrawn from Creator Hub" in html and "no longer allows" in html
     assert remix.get_absolute_url() not in html
 
@@ -239,8 +217,7 @@ def test_page_none_for_a_png_from_elsewhere(anon_client):
 
 
 def test_page_does_not_show_a_private_videos_title(anon_client, viewer, video):
-    remix = make_remix(viewer, video)
-    data = signed_for(remix)
+    _remix, data = rendered_remix(viewer, video)
     video.visibility = video.Visibility.PRIVATE
     video.save(update_fields=["visibility"])
     html = page_post(anon_client, data, htmx=True).content.decode()

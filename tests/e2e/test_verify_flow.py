@@ -8,9 +8,8 @@ from playwright.sync_api import Page, expect
 
 from consent import services as consent_services
 from consent.tests.factories import policy
-from remixer.tests.factories import make_postered_video, make_remix
+from remixer.tests.factories import make_postered_video, rendered_remix
 from remixer.tests.test_provenance import flip_one_byte
-from remixer.tests.test_verify import signed_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -27,8 +26,7 @@ def test_verify_a_signed_remix_then_a_tampered_copy(
 ):
     consent_services.consent_set_policy(creator=creator, actor=creator, change=policy())
     video = make_postered_video(creator, title="Pier at dusk")
-    remix = make_remix(viewer, video)
-    signed = signed_for(remix)
+    remix, signed = rendered_remix(viewer, video)
 
     page.goto(f"{live_server.url}/verify/")
     expect(page.get_by_role("heading", name="Verify a remix")).to_be_visible()
