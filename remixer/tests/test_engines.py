@@ -58,8 +58,11 @@ RENDERS = [
 ]
 
 
-def test_templates_are_the_three_documented_ones():
-    assert engines.TEMPLATES == ("caption", "background", "face")
+def test_the_engines_render_exactly_the_templates_remixes_can_name():
+    from remixer.models import Remix
+    from remixer.services import TEMPLATE_SCOPES
+
+    assert set(engines.TEMPLATES) == set(Remix.Template.values) == set(TEMPLATE_SCOPES)
 
 
 @pytest.mark.parametrize(("template", "inputs"), RENDERS)
@@ -236,7 +239,7 @@ def test_control_characters_are_stripped():
 def test_caption_length_is_capped():
     with pytest.raises(engines.RenderError) as raised:
         engines.render(request(plain_poster(), "caption", {"top": "a" * 10_000}))
-    assert str(raised.value) == CAPTION_LIMIT_MESSAGE == "Captions are limited to 200 characters."
+    assert str(raised.value) == CAPTION_LIMIT_MESSAGE
     with pytest.raises(engines.RenderError, match="200 characters"):
         engines.validate_inputs("caption", {"bottom": "b" * 201})
     assert len(engines.validate_inputs("caption", {"top": "c" * 200})["top"]) == 200
@@ -351,7 +354,6 @@ def test_face_template_without_a_face_says_so(poster):
     with pytest.raises(engines.RenderError) as raised:
         engines.render(request(poster, "face", {"effect": "pixelate"}))
     assert str(raised.value) == NO_FACE
-    assert str(raised.value).startswith("No face was found in this frame")
 
 
 # --- background -----------------------------------------------------------------------------
