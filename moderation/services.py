@@ -17,7 +17,7 @@ from creatorhub.accounts.models import User
 from creatorhub.videos.models import Video
 from moderation.models import ModerationAction, Report
 from remixer.models import Notification, Remix
-from remixer.notifications import notify
+from remixer.notifications import notify, notify_each
 from remixer.services import RemixRefused, remix_restore, remix_takedown
 
 # Takedown and restore go remix by remix through the remixer's services (each is a decision
@@ -123,15 +123,18 @@ def _take_down(*, moderator: User, remixes: list[Remix], note: str, reports: dic
         status=Report.Status.ACTIONED,
         moderator=moderator,
     )
-    for reporter_id, remix_id in reporters:
-        notify(
-            recipients=[(reporter_id, None)],
-            kind=Notification.Kind.MODERATION,
-            message=(
+    notify_each(
+        kind=Notification.Kind.MODERATION,
+        notes=[
+            (
+                reporter_id,
+                None,
                 f"Thank you: the remix of “{by_id[remix_id].video.title}” you reported was "
-                "taken down."
-            ),
-        )
+                "taken down.",
+            )
+            for reporter_id, remix_id in reporters
+        ],
+    )
     notify(
         recipients={(remix.video.owner_id, None) for remix in remixes},
         kind=Notification.Kind.MODERATION,
@@ -252,12 +255,13 @@ def _tell_about_reports(
 ) -> None:
     """Each reporter hears about their own report; the remix's requester and the source's
     creator (when they are not the reporter) hear that it was looked at."""
-    for report in chosen:
-        notify(
-            recipients=[(report.reporter_id, report.remix)],
-            kind=Notification.Kind.MODERATION,
-            message=to_reporter(report.remix.video.title),
-        )
+    notify_each(
+        kind=Notification.Kind.MODERATION,
+        notes=[
+            (report.reporter_id, report.remix, to_reporter(report.remix.video.title))
+            for report in chosen
+        ],
+    )
     notify(
         recipients={
             (user_id, report.remix)

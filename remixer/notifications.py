@@ -16,11 +16,17 @@ from remixer.models import Notification, Remix
 
 
 def notify(*, recipients: Iterable[tuple[int, Remix | None]], kind: str, message: str) -> None:
-    """Inbox notifications; those whose recipients asked for email are mailed after commit."""
+    """One message to several people; see notify_each."""
+    notify_each(kind=kind, notes=[(user_id, remix, message) for user_id, remix in recipients])
+
+
+def notify_each(*, kind: str, notes: Iterable[tuple[int, Remix | None, str]]) -> None:
+    """Inbox notifications, each (recipient id, remix, message), in one INSERT; those whose
+    recipients asked for email are mailed after commit, by one task."""
     created = Notification.objects.bulk_create(
         [
             Notification(recipient_id=user_id, kind=kind, remix=remix, message=message[:300])
-            for user_id, remix in recipients
+            for user_id, remix, message in notes
         ]
     )
     if created:

@@ -337,3 +337,24 @@ def test_consent_off_for_videos_counts_creators_not_videos(
         moderator=moderator, videos=Video.objects.all(), reason="Wave."
     )
     assert outcome.done == 3 and VideoOverride.objects.filter(remix="deny").count() == 3
+
+
+def test_dismissing_reports_costs_the_same_queries_for_5_or_30(moderator, remix):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from creatorhub.accounts.tests.factories import make_user
+    from moderation import services as moderation_services
+
+    def dismiss(count: int) -> int:
+        Report.objects.all().delete()
+        for _ in range(count):
+            make_report(make_user(), remix)
+        with CaptureQueriesContext(connection) as queries:
+            moderation_services.reports_dismiss(
+                moderator=moderator, reports=Report.objects.all(), note="Satire."
+            )
+        assert Report.objects.filter(status=Report.Status.DISMISSED).count() == count
+        return len(queries)
+
+    assert dismiss(5) == dismiss(30)
