@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
 
-from consent.scopes import mask_to_names
+from consent.history import describe_policy
 from consent.selectors import with_effective_consent
 from creatorhub.accounts.admin import UserAdmin
 from creatorhub.accounts.models import User
@@ -157,11 +157,12 @@ class ModeratedRemixAdmin(RemixAdmin):
 
 
 def consent_text(allowed: bool, scopes: int, own: str | None, audience: str) -> str:
-    if not allowed:
-        text = "Not allowed"
-    else:
-        text = f"Allowed: {', '.join(mask_to_names(scopes))} · {audience}"
-    return f"{text} ({'this video' if own else 'account default'})"
+    policy = {
+        "remix_allowed": allowed and bool(scopes),
+        "remix_scopes": scopes,
+        "audience": audience,
+    }
+    return f"{describe_policy(policy).capitalize()} ({'this video' if own else 'account default'})"
 
 
 class EffectiveConsentFilter(admin.SimpleListFilter):
@@ -271,9 +272,12 @@ class ModeratedUserAdmin(UserAdmin):
 
     @admin.display(description="AI remix default", ordering="consent_remix")
     def remix_default(self, user: User) -> str:
-        if not user.consent_remix or not user.consent_scopes:
-            return "Not allowed"
-        return f"Allowed: {', '.join(mask_to_names(user.consent_scopes))} · {user.consent_audience}"
+        policy = {
+            "remix_allowed": bool(user.consent_remix and user.consent_scopes),
+            "remix_scopes": user.consent_scopes,
+            "audience": user.consent_audience,
+        }
+        return describe_policy(policy).capitalize()
 
     @admin.display(description="Videos", ordering="library_videos")
     def video_count(self, user: User) -> int:
