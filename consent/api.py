@@ -242,7 +242,9 @@ def my_videos_consent(request: HttpRequest, body: BulkIn):
         )
     except services.ConsentError as error:
         raise _consent_error(error) from None
-    return {"changed": result.changed, "selected": result.selected, "ledger_seq": result.entry.seq}
+    # Nothing changed, nothing recorded: ledger_seq is null.
+    seq = result.entry.seq if result.entry else None
+    return {"changed": result.changed, "selected": result.selected, "ledger_seq": seq}
 
 
 def _page(queryset: QuerySet, page: int, size: int = PAGE_SIZE):

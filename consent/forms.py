@@ -6,6 +6,8 @@ from consent.idsets import INHERIT
 from consent.models import Audience
 from consent.scopes import SCOPE_LABELS, SCOPES, scopes_to_mask
 from consent.services import PolicyChange
+from creatorhub.videos.forms import LibraryFilterForm
+from creatorhub.videos.selectors import LibraryFilter
 
 SCOPE_CHOICES = [(name, SCOPE_LABELS[name]) for name in SCOPES]
 REMIX_CHOICES = [("allow", "Allow"), ("deny", "Don't allow"), (INHERIT, "Account default")]
@@ -72,8 +74,26 @@ class VideoConsentForm(forms.Form):
 
 
 class BulkForm(VideoConsentForm):
+    """A consent change for selected videos, or for every video matching the library filter
+    posted as filter_<name> fields (the library's own filter form validates them)."""
+
     select_all_matching = forms.BooleanField(required=False)
-    filter_q = forms.CharField(required=False, max_length=100)
-    filter_tag = forms.CharField(required=False, max_length=50)
-    filter_after = forms.DateField(required=False)
-    filter_before = forms.DateField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("select_all_matching"):
+            library = LibraryFilterForm(
+                {
+                    k.removeprefix("filter_"): v
+                    for k, v in self.data.items()
+                    if k.startswith("filter_")
+                }
+            )
+            if not library.is_valid():
+                for name, errors in library.errors.items():
+                    self.add_error(None, f"filter {name}: {' '.join(errors)}")
+            self.library_filter = library.to_filter()
+        return data
+
+    def to_filter(self) -> LibraryFilter:
+        return self.library_filter

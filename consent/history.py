@@ -25,6 +25,8 @@ def ledger_rows(*, creator: User, seqs: list[int] | None = None) -> Iterator[dic
             "seq": entry.seq,
             "created_at": entry.created_at.isoformat(),
             "action": entry.action,
+            "what": describe_entry(entry),
+            "videos": affected_videos(entry),
             "actor": entry.actor.username if entry.actor else None,
             "reason": entry.reason,
             "affected": entry.affected,
@@ -38,11 +40,50 @@ def ledger_rows(*, creator: User, seqs: list[int] | None = None) -> Iterator[dic
         }
 
 
+def with_kind_names(value):
+    """A ledger value with every remix-kind bit mask ("remix_scopes", "scopes") as names."""
+    if isinstance(value, list):
+        return [with_kind_names(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    return {
+        key: mask_to_names(item)
+        if key in {"remix_scopes", "scopes"} and isinstance(item, int)
+        else with_kind_names(item)
+        for key, item in value.items()
+    }
+
+
 def describe_policy(policy: dict) -> str:
     if not policy["remix_allowed"]:
         return "not allowed"
     kinds = ", ".join(mask_to_names(policy["remix_scopes"]))
     return f"allowed ({kinds}; {policy['audience']})"
+
+
+def _describe_kinds(policy: dict) -> str:
+    kinds = ", ".join(mask_to_names(policy["remix_scopes"])) or "none"
+    return f"{kinds}; {policy['audience']}"
+
+
+def _describe_training(policy: dict) -> str:
+    if not policy["training_allowed"]:
+        return "not allowed"
+    companies = policy.get("training_companies") or []
+    return f"allowed ({', '.join(companies)})" if companies else "allowed (any company)"
+
+
+def describe_policy_change(before: dict, after: dict) -> list[str]:
+    """What an account-switch change did, in words: "Remixes: not allowed → allowed (…)"."""
+    parts = []
+    if describe_policy(before) != describe_policy(after):
+        parts.append(f"Remixes: {describe_policy(before)} → {describe_policy(after)}")
+    elif _describe_kinds(before) != _describe_kinds(after):
+        # Kept while remixes are off, for the day they are allowed again.
+        parts.append(f"When allowed: {_describe_kinds(before)} → {_describe_kinds(after)}")
+    if _describe_training(before) != _describe_training(after):
+        parts.append(f"AI training: {_describe_training(before)} → {_describe_training(after)}")
+    return parts
 
 
 def describe_state(state: VideoState, policy: dict) -> str:
@@ -53,6 +94,46 @@ def describe_state(state: VideoState, policy: dict) -> str:
     scopes = state.scopes if state.scopes is not None else policy["remix_scopes"]
     audience = state.audience or policy["audience"]
     return f"allowed for this video ({', '.join(mask_to_names(scopes))}; {audience})"
+
+
+def _describe_override(state: VideoState) -> str:
+    if state.remix == INHERIT:
+        return "account default"
+    if state.remix == "deny":
+        return "not allowed"
+    kinds = ", ".join(mask_to_names(state.scopes)) if state.scopes is not None else "account kinds"
+    return f"allowed ({kinds}; {state.audience or 'account audience'})"
+
+
+def describe_entry(entry: LedgerEntry) -> str:
+    """One ledger entry, before → after, in words, as the history page and the CSV show it."""
+    parts = []
+    if entry.payload.get("policy"):
+        parts += describe_policy_change(
+            entry.payload["policy"]["before"], entry.payload["policy"]["after"]
+        )
+    after = entry_groups(entry, "changes")
+    if after:
+        before = ", ".join(
+            dict.fromkeys(
+                _describe_override(group.state) for group in entry_groups(entry, "before")
+            )
+        )
+        parts.append(
+            f"Videos: {before or 'account default'} → {_describe_override(after[0].state)}"
+        )
+    text = "; ".join(parts) or "No change"
+    if entry.action == LedgerEntry.Action.UNDO:
+        return f"Undo of #{entry.payload['undoes']}: {text}"
+    return text
+
+
+def affected_videos(entry: LedgerEntry) -> int | None:
+    """Videos an entry governs: the ones it changed, or for an account switch, the ones that
+    followed the account default then (None for entries made before that was recorded)."""
+    if entry.payload.get("policy") and not entry.affected:
+        return entry.payload.get("inheriting")
+    return entry.affected
 
 
 @dataclass(frozen=True)

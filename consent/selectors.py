@@ -258,12 +258,7 @@ def selection_breakdown(*, creator: User, videos: QuerySet[Video]) -> dict[str, 
 
 
 def ledger_for_creator(*, creator: User) -> QuerySet[LedgerEntry]:
-    return (
-        LedgerEntry.objects.filter(creator=creator)
-        .select_related("actor")
-        .order_by("-seq")
-        .defer("payload")
-    )
+    return LedgerEntry.objects.filter(creator=creator).select_related("actor").order_by("-seq")
 
 
 MAX_SELECTION_IDS = 1000
@@ -294,6 +289,7 @@ def selection_videos(
                 "created_before": filters.created_before.isoformat()
                 if filters.created_before
                 else None,
+                **dict(filters.extra),
             }
         }
         return library_videos(owner=owner, filters=filters).order_by(), description
@@ -356,3 +352,22 @@ def with_remix_permission(
             When(own | allowed, then=Value(True)), default=Value(False), output_field=BooleanField()
         )
     )
+
+
+CONSENT_FILTER_CHOICES = [
+    ("allowed", "Remixes allowed"),
+    ("denied", "Remixes not allowed"),
+    ("own", "Own setting"),
+    ("default", "Follows account default"),
+]
+
+
+def filter_by_consent(videos: QuerySet[Video], state: str) -> QuerySet[Video]:
+    """The library's "consent" filter: effective state, or where the state comes from."""
+    conditions = {
+        "allowed": Q(consent_allowed=True),
+        "denied": Q(consent_allowed=False),
+        "own": Q(consent_own__isnull=False),
+        "default": Q(consent_own__isnull=True),
+    }
+    return with_effective_consent(videos).filter(conditions[state])

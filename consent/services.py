@@ -17,6 +17,7 @@ from consent.scopes import ALL_SCOPES
 from creatorhub.accounts.models import User
 from creatorhub.enqueue import enqueue_on_commit
 from creatorhub.videos.models import Video
+from creatorhub.videos.selectors import library_video_count
 
 MAX_COMPANIES = 50
 
@@ -40,9 +41,13 @@ class PolicyChange:
 
 @dataclass(frozen=True)
 class ChangeResult:
-    entry: LedgerEntry
+    """`entry` is None when the change would have changed nothing: nothing is recorded then."""
+
+    entry: LedgerEntry | None
     selected: int
     changed: int
+    policy_before: dict | None = None
+    policy_after: dict | None = None
 
 
 def _validate_state(state: VideoState) -> None:
@@ -93,20 +98,31 @@ def _record_video_change(
     state: VideoState,
     selection: dict,
     policy_before: dict | None = None,
+    inheriting: int | None = None,
 ) -> ChangeResult:
-    """Snapshot the selection's states, apply `state` in one statement, write the entry."""
+    """Snapshot the selection's states, apply `state` in one statement, write the entry; a
+    change that alters neither the policy nor any video writes nothing."""
     before, all_ranges, total = [], [], 0
     if videos is not None:
         before, all_ranges, total = idsets.state_groups(*idsets.selection_sql(videos))
     unchanged = sum(group.count for group in before if group.state == state)
+    policy_after = policy_state(policy) if policy_before else None
+    if unchanged == total and policy_before == policy_after:
+        return ChangeResult(
+            entry=None,
+            selected=total,
+            changed=0,
+            policy_before=policy_before,
+            policy_after=policy_after,
+        )
     payload = {
         "selection": selection,
-        "policy": (
-            {"before": policy_before, "after": policy_state(policy)} if policy_before else None
-        ),
+        "policy": {"before": policy_before, "after": policy_after} if policy_before else None,
         "changes": [Group(state, all_ranges, total).as_json()] if total else [],
         "before": [group.as_json() for group in before],
     }
+    if inheriting is not None:
+        payload["inheriting"] = inheriting
     entry = ledger_append(
         policy=policy,
         actor=actor,
@@ -125,7 +141,13 @@ def _record_video_change(
         )
     policy.save(update_fields=_policy_fields(policy_before))
     _announce(entry)
-    return ChangeResult(entry=entry, selected=total, changed=total - unchanged)
+    return ChangeResult(
+        entry=entry,
+        selected=total,
+        changed=total - unchanged,
+        policy_before=policy_before,
+        policy_after=policy_after,
+    )
 
 
 @transaction.atomic
@@ -184,6 +206,7 @@ def consent_set_policy(
     policy.training_allowed = change.training_allowed
     policy.training_companies = companies if change.training_allowed else []
     exceptions = VideoOverride.objects.filter(creator=creator).values("video_id")
+    video_count = library_video_count(owner=creator)
     return _record_video_change(
         policy=policy,
         actor=actor,
@@ -193,6 +216,8 @@ def consent_set_policy(
         state=VideoState(),
         selection={"clear_exceptions": clear_exceptions},
         policy_before=before,
+        # The videos that follow the switch once it is saved, as the history shows them.
+        inheriting=video_count if clear_exceptions else video_count - exceptions.count(),
     )
 
 
@@ -211,34 +236,38 @@ def _clean_companies(companies: Sequence[str]) -> list[str]:
     return cleaned
 
 
+def undo_target(*, creator: User) -> LedgerEntry | None:
+    """The change Undo reverts next: the newest one not yet undone. Undo entries are skipped
+    with the change each reverted, so repeated Undos walk back through the history."""
+    undone: set[int] = set()
+    entries = LedgerEntry.objects.filter(creator=creator).order_by("-seq")
+    for entry in entries.only("seq", "action", "payload").iterator(chunk_size=50):
+        if entry.action == LedgerEntry.Action.UNDO:
+            undone.add(entry.payload["undoes"])
+        elif entry.seq not in undone:
+            return entry
+    return None
+
+
 @transaction.atomic
 def consent_undo(*, creator: User, actor: User, seq: int) -> ChangeResult:
-    """Revert the creator's latest change, itself recorded as a new entry."""
+    """Revert the creator's newest change not yet undone, itself recorded as a new entry."""
     policy = policy_lock(creator=creator)
-    target = LedgerEntry.objects.filter(creator=creator, seq=seq).first()
-    if target is None:
-        raise ConsentError("There is no such change to undo.", code="not_found")
-    if seq != policy.ledger_seq:
-        raise ConsentError("Only the latest change can be undone.", code="not_latest")
-    if target.action == LedgerEntry.Action.UNDO:
-        raise ConsentError("That change was itself an undo.", code="already_undone")
+    target = undo_target(creator=creator)
+    if target is None or target.seq != seq:
+        entry = LedgerEntry.objects.filter(creator=creator, seq=seq).only("action").first()
+        if entry is None:
+            raise ConsentError("There is no such change to undo.", code="not_found")
+        if entry.action == LedgerEntry.Action.UNDO:
+            raise ConsentError("That change was itself an undo.", code="already_undone")
+        raise ConsentError(
+            "Only the newest change that is not undone yet can be undone.", code="not_latest"
+        )
     policy_change = target.payload.get("policy")
     if policy_change:
         for field, value in policy_change["before"].items():
             setattr(policy, field, value)
     restores = entry_groups(target, "before")
-    # Every restored video currently has the target's state, so it has a row unless that
-    # state was inherit.
-    target_state = entry_groups(target, "changes")
-    had_rows = bool(target_state) and target_state[0].state.remix != INHERIT
-    for group in restores:
-        idsets.apply_state(
-            ranges=group.ranges,
-            state=group.state,
-            ledger_seq=seq + 1,
-            had_overrides=group.count if had_rows else 0,
-            total=group.count,
-        )
     total = sum(group.count for group in restores)
     entry = ledger_append(
         policy=policy,
@@ -258,6 +287,24 @@ def consent_undo(*, creator: User, actor: User, seq: int) -> ChangeResult:
         },
         affected=total,
     )
+    # Every restored video has the target's state now (whatever came after it was undone), so
+    # it has an override row unless that state was inherit.
+    target_state = entry_groups(target, "changes")
+    had_rows = bool(target_state) and target_state[0].state.remix != INHERIT
+    for group in restores:
+        idsets.apply_state(
+            ranges=group.ranges,
+            state=group.state,
+            ledger_seq=entry.seq,
+            had_overrides=group.count if had_rows else 0,
+            total=group.count,
+        )
     policy.save(update_fields=_policy_fields(policy_change["before"] if policy_change else None))
     _announce(entry)
-    return ChangeResult(entry=entry, selected=total, changed=total)
+    return ChangeResult(
+        entry=entry,
+        selected=total,
+        changed=total,
+        policy_before=policy_change["after"] if policy_change else None,
+        policy_after=policy_change["before"] if policy_change else None,
+    )

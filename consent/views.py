@@ -9,22 +9,31 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from consent import selectors, services, tokens
 from consent.forms import BulkForm, PolicyForm, VideoConsentForm
-from consent.history import ledger_rows, video_history
+from consent.history import (
+    affected_videos,
+    describe_entry,
+    describe_policy_change,
+    ledger_rows,
+    video_history,
+    with_kind_names,
+)
 from consent.idsets import VideoState
 from consent.models import ApiToken, LedgerEntry
 from consent.scopes import mask_to_names, scopes_to_mask
 from creatorhub.htmx import invalid_status
 from creatorhub.navigation import redirect_back
 from creatorhub.videos.forms import LibraryFilterForm
-from creatorhub.videos.selectors import LibraryFilter, library_video_count, video_get_for_owner
+from creatorhub.videos.selectors import library_video_count, video_get_for_owner
 
 CHANGED_EVENT = "consentChanged"
+UNDONE_EVENT = "consentUndone"  # also reloads the forms, which refresh themselves on save
 
 
 def _status(
@@ -32,26 +41,62 @@ def _status(
     *,
     message: str,
     entry: LedgerEntry | None,
+    undo: LedgerEntry | None = None,
     error: bool = False,
     status: int = 200,
-    undoable: bool = True,
+    fresh: dict | None = None,
 ) -> HttpResponse:
-    """The status line every consent change answers with; regions refresh on the event."""
-    response = render(
-        request,
-        "consent/_status.html",
-        {"message": message, "entry": entry if undoable else None, "error": error},
-        status=status,
-    )
+    """The status line every consent change answers with, offering to undo `undo`, and the
+    form that saved it, `fresh` (out of band); the page's regions refresh on the events when
+    `entry` recorded a change."""
+    context = {"message": message, "undo": undo, "error": error, "after_undo": undo != entry}
+    response = render(request, "consent/_saved.html", context | (fresh or {}), status=status)
     if entry is not None:
         trigger_client_event(response, CHANGED_EVENT, {"seq": entry.seq})
+        if entry.action == LedgerEntry.Action.UNDO:
+            trigger_client_event(response, UNDONE_EVENT, {"seq": entry.seq})
     return response
+
+
+def _answer(
+    request: HttpRequest,
+    result: services.ChangeResult,
+    message: str,
+    *,
+    unchanged: str,
+    back: str,
+    fresh: dict | None = None,
+) -> HttpResponse:
+    """What a change did, with Undo; or, when it changed nothing, that nothing was recorded."""
+    undo = result.entry
+    if result.entry is None:
+        message = f"Nothing changed: {unchanged}"
+        undo = services.undo_target(creator=request.user)
+    if request.htmx:
+        return _status(request, message=message, entry=result.entry, undo=undo, fresh=fresh)
+    messages.success(request, message)
+    return redirect_back(request, back)
 
 
 def _result_message(verb: str, result: services.ChangeResult) -> str:
     unchanged = result.selected - result.changed
     tail = f" ({unchanged:,} already were)" if unchanged else ""
-    return f"{verb} for {result.selected:,} video{'s' if result.selected != 1 else ''}{tail}."
+    return f"{verb} for {result.changed:,} video{'s' if result.changed != 1 else ''}{tail}."
+
+
+def _policy_message(result: services.ChangeResult) -> str:
+    entry = result.entry
+    if entry is None:
+        return ""
+    parts = describe_policy_change(result.policy_before, result.policy_after)
+    if result.selected:
+        parts.append(f"{result.selected:,} per-video exceptions cleared")
+    inheriting = entry.payload["inheriting"]
+    return (
+        f"Saved as change #{entry.seq}. {'; '.join(parts)}. "
+        f"It applies to {inheriting:,} video{pluralize(inheriting)} that follow your account "
+        "default."
+    )
 
 
 def _verb(state: VideoState) -> str:
@@ -73,9 +118,8 @@ def _state_from(form: VideoConsentForm) -> VideoState:
     return VideoState("allow", scopes, data["audience"] or None)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def consent_page(request: HttpRequest) -> HttpResponse:
+def _policy_form(request: HttpRequest, data=None) -> dict:
+    """The account-switch form as saved now, with the counts it shows."""
     video_count = library_video_count(owner=request.user)
     summary = selectors.policy_summary(creator=request.user, video_count=video_count)
     policy = summary.policy
@@ -86,7 +130,14 @@ def consent_page(request: HttpRequest) -> HttpResponse:
         "training_allowed": "1" if policy.training_allowed else "0",
         "training_companies": "\n".join(policy.training_companies),
     }
-    form = PolicyForm(request.POST or None, initial=initial)
+    return {"form": PolicyForm(data, initial=initial), "summary": summary}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_page(request: HttpRequest) -> HttpResponse:
+    context = _policy_form(request, request.POST or None)
+    form = context["form"]
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -99,22 +150,22 @@ def consent_page(request: HttpRequest) -> HttpResponse:
             except services.ConsentError as error:
                 form.add_error(None, str(error))
             else:
-                message = "Your account settings were saved"
-                if result.selected:
-                    message += f" and {result.selected:,} exceptions were cleared"
-                if request.htmx:
-                    return _status(request, message=message + ".", entry=result.entry)
-                messages.success(request, message + ".")
-                return redirect("consent:page")
+                return _answer(
+                    request,
+                    result,
+                    _policy_message(result),
+                    unchanged="these are already your settings.",
+                    back=reverse("consent:page"),
+                    fresh=_policy_form(request),
+                )
         if request.htmx:
             response = render(
                 request,
                 "consent/page.html#policy-form",
-                {"form": form, "summary": summary},
+                context,
                 status=invalid_status(request),
             )
             return reswap(retarget(response, "#policy"), "outerHTML")
-    context = {"form": form, "summary": summary}
     template = "consent/page.html#policy-form" if request.htmx else "consent/page.html"
     return render(
         request, template, context, status=invalid_status(request) if form.errors else 200
@@ -131,12 +182,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     try:
         if data["select_all_matching"]:
-            filters = LibraryFilter(
-                q=data["filter_q"].strip(),
-                tag=data["filter_tag"].strip().lower(),
-                created_after=data["filter_after"],
-                created_before=data["filter_before"],
-            )
+            filters = form.to_filter()
             videos, selection = selectors.selection_videos(
                 owner=request.user,
                 everything=not filters.is_filtered,
@@ -156,11 +202,13 @@ def bulk(request: HttpRequest) -> HttpResponse:
         )
     except services.ConsentError as error:
         return _bulk_error(request, str(error))
-    message = _result_message(_verb(state), result)
-    if request.htmx:
-        return _status(request, message=message, entry=result.entry)
-    messages.success(request, message)
-    return redirect_back(request, reverse("videos:library"))
+    return _answer(
+        request,
+        result,
+        _result_message(_verb(state), result),
+        unchanged=f"the {result.selected:,} selected videos already had that setting.",
+        back=reverse("videos:library"),
+    )
 
 
 def _bulk_error(request: HttpRequest, message: str) -> HttpResponse:
@@ -194,11 +242,15 @@ def video_set(request: HttpRequest, public_id: str) -> HttpResponse:
         )
     except services.ConsentError as error:
         return _bulk_error(request, str(error))
-    message = f"{_verb(state)} for “{video.title}”."
-    if request.htmx:
-        return _status(request, message=message, entry=result.entry)
-    messages.success(request, message)
-    return redirect_back(request, video.get_absolute_url())
+    return _answer(
+        request,
+        result,
+        f"{_verb(state)} for “{video.title}”.",
+        unchanged=f"“{video.title}” already had that setting.",
+        back=video.get_absolute_url(),
+        # The video page's panel comes back fresh; a library row is refreshed by the event.
+        fresh={"panel_video": video} if data.get("panel") else None,
+    )
 
 
 @login_required
@@ -211,7 +263,8 @@ def undo(request: HttpRequest, seq: int) -> HttpResponse:
     message = f"Undone: change #{seq} was reverted"
     message += f" for {result.selected:,} videos." if result.selected else "."
     if request.htmx:
-        return _status(request, message=message, entry=result.entry, undoable=False)
+        following = services.undo_target(creator=request.user)
+        return _status(request, message=message, entry=result.entry, undo=following)
     messages.success(request, message)
     return redirect_back(request, reverse("consent:page"))
 
@@ -232,8 +285,8 @@ def summary(request: HttpRequest) -> HttpResponse:
 def history(request: HttpRequest) -> HttpResponse:
     entries = selectors.ledger_for_creator(creator=request.user)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    latest = entries.values("seq", "action").first()
-    context = {"page": page, "latest": latest}
+    rows = [(entry, describe_entry(entry), affected_videos(entry)) for entry in page]
+    context = {"page": page, "rows": rows, "undo": services.undo_target(creator=request.user)}
     template = "consent/history.html#entries" if request.htmx else "consent/history.html"
     return render(request, template, context)
 
@@ -268,6 +321,8 @@ def _csv_lines(rows):
         "seq",
         "created_at",
         "action",
+        "what",
+        "videos",
         "actor",
         "reason",
         "affected",
@@ -281,7 +336,7 @@ def _csv_lines(rows):
     for row in rows:
         yield writer.writerow(
             [
-                json.dumps(row[c], ensure_ascii=False)
+                json.dumps(with_kind_names(row[c]), ensure_ascii=False)
                 if isinstance(row[c], dict | list)
                 else row[c]
                 for c in columns

@@ -357,7 +357,8 @@ def creators_consent_off(
             action=LedgerEntry.Action.MODERATOR,
             reason=reason,
         )
-        _consent_audit(moderator, creator, result.entry, reason, "account-wide")
+        if result.entry is not None:  # already off: nothing to record or tell
+            _consent_audit(moderator, creator, result.entry, reason, "account-wide")
         outcome.done += 1
     return outcome
 
@@ -383,7 +384,8 @@ def videos_consent_off(*, moderator: User, videos: QuerySet[Video], reason: str)
             reason=reason,
             selection={"moderator": True},
         )
-        _consent_audit(moderator, creator, result.entry, reason, f"{result.selected} videos")
+        if result.entry is not None:
+            _consent_audit(moderator, creator, result.entry, reason, f"{result.selected} videos")
         outcome.done += result.selected
     return outcome
 

@@ -28,9 +28,10 @@ def for_video(consent: dict, video):
 
 
 @register.inclusion_tag("consent/_video_panel.html", takes_context=True)
-def video_consent_panel(context, video) -> dict:
+def video_consent_panel(context, video, oob: bool = False) -> dict:
     consent = selectors.video_consent(video=video)
     return {
+        "oob": oob,
         "video": video,
         "consent": consent,
         "scope_choices": [(name, SCOPE_LABELS[name]) for name in SCOPES],

@@ -44,17 +44,21 @@ actions = st.one_of(
 
 
 class Model:
-    """The obvious implementation: a dict per video, a snapshot stack for undo."""
+    """The obvious implementation: a dict per video, a snapshot stack for undo (each Undo
+    reverts the newest change not yet undone), no record of a change that changes nothing."""
 
     def __init__(self) -> None:
         self.policy = {"allowed": False, "scopes": 0, "audience": "everyone"}
         self.overrides: dict[int, VideoState] = {}
         self.undo_stack: list[tuple[dict, dict]] = []
-        self.last_was_undo = True
 
-    def snapshot(self) -> None:
-        self.undo_stack.append((dict(self.policy), dict(self.overrides)))
-        self.last_was_undo = False
+    def change(self, policy: dict, overrides: dict[int, VideoState]) -> None:
+        if (policy, overrides) != (self.policy, self.overrides):
+            self.undo_stack.append((self.policy, self.overrides))
+        self.policy, self.overrides = policy, overrides
+
+    def undo(self) -> None:
+        self.policy, self.overrides = self.undo_stack.pop()
 
     def effective(self, index: int) -> tuple[bool, int, str]:
         state = self.overrides.get(index, VideoState())
@@ -75,10 +79,10 @@ def run(action, creator, videos, model: Model) -> None:
                 change=policy(allowed, scopes, audience),
                 clear_exceptions=clear,
             )
-            model.snapshot()
-            model.policy = {"allowed": allowed, "scopes": scopes, "audience": audience}
-            if clear:
-                model.overrides.clear()
+            model.change(
+                {"allowed": allowed, "scopes": scopes, "audience": audience},
+                {} if clear else model.overrides,
+            )
         elif kind in {"bulk", "single"}:
             indexes = action[1] if kind == "bulk" else {action[1]}
             state = action[2]
@@ -86,21 +90,22 @@ def run(action, creator, videos, model: Model) -> None:
             services.consent_set_videos(
                 creator=creator, actor=creator, videos=Video.objects.filter(id__in=ids), state=state
             )
-            model.snapshot()
+            overrides = dict(model.overrides)
             for index in indexes:
                 if state.remix == INHERIT:
-                    model.overrides.pop(index, None)
+                    overrides.pop(index, None)
                 else:
-                    model.overrides[index] = state
+                    overrides[index] = state
+            model.change(model.policy, overrides)
         else:
-            latest = LedgerEntry.objects.filter(creator=creator).order_by("-seq").first()
-            if latest is None:
+            target = services.undo_target(creator=creator)
+            assert (target is None) == (not model.undo_stack)
+            if target is None:
                 return
-            services.consent_undo(creator=creator, actor=creator, seq=latest.seq)
-            model.policy, model.overrides = model.undo_stack.pop()
-            model.last_was_undo = True
+            services.consent_undo(creator=creator, actor=creator, seq=target.seq)
+            model.undo()
     except services.ConsentError:
-        # Refused (allow with no scopes anywhere, undo of an undo): nothing may have changed.
+        # Refused (allow with no scopes anywhere): nothing may have changed.
         pass
 
 
@@ -109,7 +114,7 @@ def run(action, creator, videos, model: Model) -> None:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(steps=st.lists(actions, max_size=12))
+@given(steps=st.lists(actions, max_size=14))
 def test_random_action_sequences_match_the_model_and_the_ledger(creator, other_creator, steps):
     with transaction.atomic():
         videos = []
@@ -133,6 +138,9 @@ def test_random_action_sequences_match_the_model_and_the_ledger(creator, other_c
         }
         assert replayed == stored
         assert replayed_policy["remix_allowed"] == model.policy["allowed"]
+        recorded = LedgerEntry.objects.filter(creator=creator).exclude(action="undo").count()
+        undone = LedgerEntry.objects.filter(creator=creator, action="undo").count()
+        assert recorded - undone == len(model.undo_stack)
         assert ledger_verify().ok
 
         entry = LedgerEntry.objects.filter(creator=creator).order_by("?").first()

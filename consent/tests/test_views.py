@@ -8,7 +8,7 @@ from django.urls import reverse
 from consent import services
 from consent.idsets import VideoState
 from consent.models import CreatorPolicy, LedgerEntry, VideoOverride
-from consent.tests.factories import policy
+from consent.tests.factories import DENY, policy
 from consent.tokens import api_token_create
 from creatorhub.videos.models import Video
 from creatorhub.videos.tests.factories import make_video, make_videos
@@ -45,9 +45,39 @@ def test_account_switch_by_htmx_answers_status_and_event(creator_client, creator
         headers=HX,
     )
     assert response.status_code == 200
-    assert "Your account settings were saved" in response.text
+    assert (
+        "Saved as change #1. Remixes: not allowed → allowed (caption; everyone). "
+        "It applies to 5 videos that follow your account default."
+    ) in response.text
     assert json.loads(response.headers["HX-Trigger"]) == {"consentChanged": {"seq": 1}}
     assert CreatorPolicy.objects.get(creator=creator).remix_allowed
+    # The form comes back fresh with the answer, out of band: nothing refetches it.
+    assert '<section id="policy" class="card" hx-swap-oob="true"' in response.text
+
+
+def test_saving_the_switch_unchanged_says_so_and_records_nothing(creator_client, creator):
+    data = {"remix_allowed": "1", "scopes": ["caption"], "audience": "everyone"}
+    data["training_allowed"] = "0"
+    creator_client.post(reverse("consent:page"), data, headers=HX)
+    response = creator_client.post(reverse("consent:page"), data, headers=HX)
+    assert "Nothing changed: these are already your settings." in response.text
+    assert "HX-Trigger" not in response.headers
+    assert LedgerEntry.objects.filter(creator=creator).count() == 1
+
+
+def test_undo_offers_the_change_before_it(creator_client, creator):
+    make_videos(creator, 2)
+    first = services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    second = services.consent_set_videos(
+        creator=creator, actor=creator, videos=Video.objects.filter(owner=creator), state=DENY
+    )
+    response = creator_client.post(reverse("consent:undo", args=[second.entry.seq]), headers=HX)
+    assert f"Undone: change #{second.entry.seq} was reverted for 2 videos." in response.text
+    assert f"Undo change #{first.entry.seq} too" in response.text
+    assert json.loads(response.headers["HX-Trigger"]) == {
+        "consentChanged": {"seq": 3},
+        "consentUndone": {"seq": 3},
+    }
 
 
 def test_account_switch_bad_input_changes_nothing(creator_client, creator):

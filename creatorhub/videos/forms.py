@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from creatorhub.videos.models import Video
-from creatorhub.videos.selectors import DEFAULT_SORT, SORTS, LibraryFilter
+from creatorhub.videos.selectors import DEFAULT_SORT, EXTRA_FILTERS, SORTS, LibraryFilter
 from creatorhub.videos.services import parse_tag_names
 
 SORT_LABELS = {
@@ -41,6 +41,16 @@ class LibraryFilterForm(forms.Form):
         required=False, choices=[(key, SORT_LABELS[key]) for key in SORTS], initial=DEFAULT_SORT
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for extra in EXTRA_FILTERS.values():
+            self.fields[extra.name] = forms.ChoiceField(
+                required=False, label=extra.label, choices=[("", "Any"), *extra.choices]
+            )
+
+    def extra_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in EXTRA_FILTERS]
+
     def to_filter(self) -> LibraryFilter:
         """The valid part of the filter; a bad field is dropped (and shown), never a 500."""
         data = (
@@ -56,6 +66,7 @@ class LibraryFilterForm(forms.Form):
             created_after=data.get("after"),
             created_before=data.get("before"),
             sort=data.get("sort") or DEFAULT_SORT,
+            extra=tuple((name, data[name]) for name in EXTRA_FILTERS if data.get(name)),
         )
 
 

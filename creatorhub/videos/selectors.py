@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -24,16 +25,35 @@ DEFAULT_SORT = "newest"
 
 
 @dataclass(frozen=True)
+class ExtraFilter:
+    """A library filter another app adds (consent adds "consent state"): the videos app shows
+    its choices and applies it without knowing what it means."""
+
+    name: str
+    label: str
+    choices: list[tuple[str, str]]
+    apply: Callable[[QuerySet[Video], str], QuerySet[Video]]
+
+
+EXTRA_FILTERS: dict[str, ExtraFilter] = {}
+
+
+def library_filter_register(extra: ExtraFilter) -> None:
+    EXTRA_FILTERS[extra.name] = extra
+
+
+@dataclass(frozen=True)
 class LibraryFilter:
     q: str = ""
     tag: str = ""
     created_after: dt.date | None = None
     created_before: dt.date | None = None
     sort: str = DEFAULT_SORT
+    extra: tuple[tuple[str, str], ...] = ()  # (name, value) of registered extra filters
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.q or self.tag or self.created_after or self.created_before)
+        return bool(self.q or self.tag or self.created_after or self.created_before or self.extra)
 
 
 def library_videos(*, owner: User, filters: LibraryFilter) -> QuerySet[Video]:
@@ -47,6 +67,8 @@ def library_videos(*, owner: User, filters: LibraryFilter) -> QuerySet[Video]:
         videos = videos.filter(created_at__date__gte=filters.created_after)
     if filters.created_before:
         videos = videos.filter(created_at__date__lte=filters.created_before)
+    for name, value in filters.extra:
+        videos = EXTRA_FILTERS[name].apply(videos, value)
     return videos.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT])).prefetch_related(
         Prefetch("tags", queryset=Tag.objects.only("id", "name"))
     )

@@ -16,13 +16,23 @@
     if (!everyOnPage && allMatching.value) allMatching.value = "";
     pageBox.checked = everyOnPage;
     pageBox.indeterminate = checked > 0 && !everyOnPage;
-    bar.hidden = checked === 0;
+    // The bar stays in place; its actions wait, disabled, until something is selected.
+    bar.querySelectorAll("[data-needs-selection]").forEach((control) => {
+      control.disabled = checked === 0;
+    });
+    bar.querySelector("[data-selection-hint]").hidden = checked > 0;
+    bar.querySelector("[data-clear-selection]").hidden = checked === 0;
     selectAllButton.hidden = !everyOnPage || allMatching.value !== "" || total <= boxes.length;
     label.textContent = allMatching.value
       ? `All ${total.toLocaleString()} matching videos selected`
       : `${checked.toLocaleString()} selected`;
     form.dispatchEvent(new CustomEvent("selection:changed", { bubbles: true }));
   }
+
+  // Each swap of the results brings a fresh form: set its bar up before anyone uses it.
+  document.addEventListener("htmx:load", (event) => {
+    event.target.querySelectorAll("#selection").forEach(update);
+  });
 
   document.addEventListener("change", (event) => {
     const form = event.target.closest("#selection");
