@@ -11,6 +11,7 @@ from django.db.models import F
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from consent.tokens import api_token_create
 from creatorhub.accounts.tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +123,40 @@ def test_staff_outside_moderators_cannot_see_lockouts(maya):
     client = Client()
     client.force_login(staff)
     assert client.get(reverse("admin:axes_accessattempt_changelist")).status_code == 403
+
+
+# Bearer tokens: wrong ones count per address, and a locked address gets the JSON error.
+
+
+def bearer(token: str, ip: str = "10.0.0.9") -> Client:
+    return Client(REMOTE_ADDR=ip, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_wrong_tokens_lock_the_address_out_of_token_auth(maya):
+    token = api_token_create(user=maya, name="t")[1]
+    for _ in range(LIMIT - 1):
+        response = bearer("chub_guess").get("/api/v1/me/consent")
+        assert response.status_code == 401
+        assert response.json()["error"] == "invalid_token"
+    response = bearer("chub_guess").get("/api/v1/me/consent")
+    assert response.status_code == 429
+    assert response.json() == {
+        "error": "locked_out",
+        "detail": "Too many failed attempts from this address; try again in 15 minutes.",
+    }
+    # Locked: even the right token, on any endpoint, until the cool-off has passed.
+    response = bearer(token).get("/api/v1/me/consent")
+    assert response.status_code == 429
+    assert set(response.json()) == {"error", "detail"}
+    assert bearer(token, ip="10.0.0.10").get("/api/v1/me/consent").status_code == 200
+    # A browser login for a real user from that address is a different (username, IP) pair.
+    assert logged_in(attempt(PASSWORD, ip="10.0.0.9"))
+    pass_time(16)
+    assert bearer(token).get("/api/v1/me/consent").status_code == 200
+
+
+def test_valid_tokens_do_not_count(maya):
+    token = api_token_create(user=maya, name="t")[1]
+    for _ in range(LIMIT + 2):
+        assert bearer(token).get("/api/v1/me/consent").status_code == 200
+    assert not AccessAttempt.objects.exists()
