@@ -85,9 +85,27 @@ class VideoOverrideAdmin(ReadOnlyAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_display = (
+        "name",
+        "user",
+        "prefix",
+        "scopes",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    )
     list_select_related = ("user",)
-    readonly_fields = ("user", "name", "prefix", "token_hash", "created_at", "last_used_at")
+    readonly_fields = (
+        "user",
+        "name",
+        "prefix",
+        "token_hash",
+        "scopes",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+    )
     search_fields = ("user__username", "name")
 
     def has_add_permission(self, request) -> bool:

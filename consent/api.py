@@ -26,7 +26,7 @@ from consent.idsets import VideoState
 from consent.ledger import policy_state
 from consent.models import LedgerEntry
 from consent.scopes import mask_to_scopes, scopes_from_flags
-from creatorhub.api import ApiError, user_auth
+from creatorhub.api import ApiError, consent_write_auth, optional_auth, user_auth
 from creatorhub.videos.models import Video
 from creatorhub.videos.selectors import (
     LibraryFilter,
@@ -158,7 +158,7 @@ def _parse_at(at: str | None) -> dt.datetime | None:
     return parsed
 
 
-@router.get("/videos/{public_id}/consent", auth=None, summary="A video's consent (public)")
+@router.get("/videos/{public_id}/consent", auth=optional_auth, summary="A video's consent (public)")
 def video_consent(request: HttpRequest, public_id: str, at: str | None = None):
     video = video_get_public(public_id=public_id, viewer=request.user)
     when = _parse_at(at)
@@ -195,7 +195,7 @@ def my_consent(request: HttpRequest):
     return _policy_json(request)
 
 
-@router.put("/me/consent", auth=user_auth, summary="Change your account policy")
+@router.put("/me/consent", auth=consent_write_auth, summary="Change your account policy")
 def my_consent_put(request: HttpRequest, body: PolicyIn):
     change = services.PolicyChange(
         remix_allowed=body.remix.allowed,
@@ -218,7 +218,7 @@ def my_consent_put(request: HttpRequest, body: PolicyIn):
     return _policy_json(request) | {"cleared": result.selected}
 
 
-@router.post("/me/videos/consent", auth=user_auth, summary="Bulk consent change")
+@router.post("/me/videos/consent", auth=consent_write_auth, summary="Bulk consent change")
 def my_videos_consent(request: HttpRequest, body: BulkIn):
     selection = body.selection
     if body.remix != "allow" and (body.scopes is not None or body.audience is not None):

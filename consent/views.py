@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
@@ -34,6 +35,13 @@ from creatorhub.videos.selectors import library_video_count, video_get_for_owner
 
 CHANGED_EVENT = "consentChanged"
 UNDONE_EVENT = "consentUndone"  # also reloads the forms, which refresh themselves on save
+TOKEN_EXPIRY_CHOICES = [
+    ("", "Never"),
+    ("7", "7 days"),
+    ("30", "30 days"),
+    ("90", "90 days"),
+    ("365", "1 year"),
+]
 
 
 def _status(
@@ -351,6 +359,15 @@ def video_history_page(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(request, "consent/video_history.html", {"video": video, "rows": rows})
 
 
+def _expiry_days(value: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        raise ValueError("Choose an expiry from the list.")
+    return int(value)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest) -> HttpResponse:
@@ -371,11 +388,21 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             return redirect("consent:settings")
         try:
             _, new_token = tokens.api_token_create(
-                user=request.user, name=request.POST.get("name", "")
+                user=request.user,
+                name=request.POST.get("name", ""),
+                scopes=request.POST.getlist("scopes"),
+                expires_in_days=_expiry_days(request.POST.get("expires_days", "")),
             )
         except ValueError as error:
             messages.error(request, str(error))
     active = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by(
         "-created_at"
     )
-    return render(request, "consent/settings.html", {"tokens": active, "new_token": new_token})
+    context = {
+        "tokens": active,
+        "new_token": new_token,
+        "scopes": ApiToken.Scope.choices,
+        "expiry_choices": TOKEN_EXPIRY_CHOICES,
+        "now": timezone.now(),
+    }
+    return render(request, "consent/settings.html", context)

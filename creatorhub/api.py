@@ -10,7 +10,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
-from consent.tokens import api_token_user
+from consent.models import ApiToken
+from consent.tokens import TokenRejected, api_token_authenticate
+from creatorhub import lockout
 
 STATUS_CODES = {
     400: "bad_request",
@@ -31,19 +33,60 @@ class ApiError(HttpError):
         self.code = code
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>`, checked against the token's scopes.
+
+    Reads need `read`; any other method needs `write_scope` (or `write`, which covers every
+    change), so a new write endpoint is closed to read-only tokens without anyone remembering
+    to say so. A token that is presented but wrong is a 401, never a silent fall-back to the
+    session or to anonymous; wrong tokens count towards the per-address lockout (axes)."""
+
+    def __init__(self, *, write_scope: str = ApiToken.Scope.WRITE) -> None:
+        super().__init__()
+        self.write_scope = write_scope
+
     def authenticate(self, request: HttpRequest, token: str):
-        user = api_token_user(token=token)
-        if user is not None:
-            request.user = user
-        return user
+        if lockout.token_locked_out(request):
+            raise ApiError(429, "locked_out", lockout.locked_out_detail(request))
+        try:
+            record = api_token_authenticate(token=token)
+        except TokenRejected as rejected:
+            if lockout.token_failed(request):
+                raise ApiError(429, "locked_out", lockout.locked_out_detail(request)) from None
+            raise ApiError(401, rejected.code, str(rejected)) from None
+        needed = ApiToken.Scope.READ if request.method in SAFE_METHODS else self.write_scope
+        if not record.allows(needed):
+            raise ApiError(
+                403,
+                "insufficient_scope",
+                f"This token has the scopes {record.scopes!r}; this request needs {needed!r}.",
+            )
+        request.user = record.user
+        request.api_token = record
+        return record.user
 
 
 class Session(SessionAuth):
     """Session cookie auth (CSRF enforced on writes)."""
 
 
+class Anonymous:
+    """Last of `optional_auth`: no credentials is fine, the request stays anonymous."""
+
+    def __call__(self, request: HttpRequest):
+        return request.user  # AnonymousUser: truthy, so ninja stops here
+
+
+# Endpoints for signed-in callers: a token or a session.
 user_auth = [BearerToken(), Session()]
+# Consent changes: also open to tokens with only the `consent:write` scope.
+consent_write_auth = [BearerToken(write_scope=ApiToken.Scope.CONSENT_WRITE), Session()]
+# Public reads that show more to the people involved: a token, a session, or nobody. A token
+# that is presented but invalid, revoked or expired is still a 401 here.
+optional_auth = [BearerToken(), Session(), Anonymous()]
 
 api = NinjaAPI(
     title="Creator Hub API",

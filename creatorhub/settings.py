@@ -6,6 +6,7 @@ DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis. DEBUG=0 turns on prod
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
     "creatorhub.accounts",
     "creatorhub.videos",
     "consent",
@@ -53,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "consent.signals_http.ConsentSignalsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "creatorhub.urls"
@@ -90,6 +94,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses to authenticate a (username, IP) pair that is locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "videos:library"
@@ -179,6 +188,21 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 REMIX_RATE_PER_MINUTE = env_int("REMIX_RATE_PER_MINUTE", 10)
+
+# Login throttling (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one username from one
+# IP address lock that pair out for LOGIN_COOLOFF_MINUTES (each further try restarts the wait);
+# a success resets the count. Wrong API tokens count per IP address (creatorhub/lockout.py).
+# Moderators and superusers unlock in the admin (Axes › Access attempts: delete the row).
+# The address is REMOTE_ADDR: behind a proxy, set AXES_CLIENT_IP_CALLABLE (see the axes docs).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "creatorhub.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Failed attempts are what lockout needs; a row per successful login is not kept.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 # Content Credentials (C2PA) on every remix. `manage.py provenance_init` makes a local CA and a
 # signer in PROVENANCE_DIR; production may point the three paths elsewhere (empty: that dir).

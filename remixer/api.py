@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict
 
-from creatorhub.api import ApiError, user_auth
+from creatorhub.api import ApiError, optional_auth, user_auth
 from creatorhub.videos.selectors import video_get_public
 from remixer import selectors, services
 from remixer.models import Remix
@@ -49,7 +49,7 @@ def remix_create(request: HttpRequest, public_id: str, body: RemixIn):
     return Status(201, {"id": remix.public_id, "status": remix.status})
 
 
-@router.get("/remixes/{public_id}", auth=None)
+@router.get("/remixes/{public_id}", auth=optional_auth)
 def remix_detail(request: HttpRequest, public_id: str):
     remix = selectors.remix_get_visible(public_id=public_id, viewer=request.user)
     return remix_json(request, remix)

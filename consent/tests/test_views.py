@@ -231,7 +231,9 @@ def test_video_detail_has_the_consent_panel(creator_client, creator):
 
 
 def test_settings_tokens_create_and_revoke(creator_client, creator, other_creator):
-    response = creator_client.post(reverse("consent:settings"), {"name": "scheduler"})
+    response = creator_client.post(
+        reverse("consent:settings"), {"name": "scheduler", "scopes": ["read", "write"]}
+    )
     assert 'data-testid="new-token"' in response.text
     token = creator.api_tokens.get()
     theirs, _ = api_token_create(user=other_creator, name="theirs")

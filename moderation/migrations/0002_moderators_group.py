@@ -3,7 +3,10 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from moderation.roles import MODERATORS, moderators_group_ensure
+from moderation.roles import MODERATOR_PERMISSIONS, MODERATORS, moderators_group_ensure
+
+# django-axes' permissions are added by 0003, which runs after axes' own migrations.
+LATER_APPS = {"axes"}
 
 
 def create_moderators_group(apps, schema_editor):
@@ -15,6 +18,7 @@ def create_moderators_group(apps, schema_editor):
     moderators_group_ensure(
         group_model=apps.get_model("auth", "Group"),
         permission_model=apps.get_model("auth", "Permission"),
+        permissions=tuple(p for p in MODERATOR_PERMISSIONS if p[0] not in LATER_APPS),
     )
 
 
