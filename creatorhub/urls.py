@@ -7,6 +7,10 @@ from consent.signals_http import ai_txt, tdmrep_json
 from creatorhub import views
 from creatorhub.api import api
 
+admin.site.site_header = "Creator Hub moderation"
+admin.site.site_title = "Creator Hub admin"
+admin.site.index_title = "Reports, remixes and consent"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),

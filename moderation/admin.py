@@ -38,7 +38,7 @@ class ReportAdmin(admin.ModelAdmin):
         "id",
         "remix_link",
         "source",
-        "reporter",
+        "reporter_handle",
         "reason",
         "status",
         "age",
@@ -58,7 +58,7 @@ class ReportAdmin(admin.ModelAdmin):
     readonly_fields = (
         "remix_link",
         "source",
-        "reporter",
+        "reporter_handle",
         "reason",
         "details",
         "status",
@@ -116,6 +116,10 @@ class ReportAdmin(admin.ModelAdmin):
     def source(self, report: Report) -> str:
         video = report.remix.video
         return format_html("“{}”<br><small>@{}</small>", video.title, video.owner.username)
+
+    @admin.display(description="Reporter", ordering="reporter__username")
+    def reporter_handle(self, report: Report) -> str:
+        return f"@{report.reporter.username}"
 
     @admin.display(description="Age", ordering="created_at")
     def age(self, report: Report) -> str:

@@ -64,7 +64,7 @@ class RemixFilterForm(forms.Form):
     template = forms.ChoiceField(
         choices=[("", "Any template"), *Remix.Template.choices], required=False
     )
-    video = forms.CharField(required=False, max_length=32)
+    video = forms.CharField(required=False, max_length=100, label="Video title")
 
 
 class BackdropForm(forms.Form):

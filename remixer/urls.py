@@ -22,4 +22,5 @@ urlpatterns = [
     path("inbox/email/", views.email_settings, name="email_settings"),
     path("remixes/<str:public_id>/", views.detail, name="detail"),
     path("remixes/<str:public_id>/takedown/", views.takedown, name="takedown"),
+    path("remixes/<str:public_id>/download/", views.download, name="download"),
 ]

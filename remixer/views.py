@@ -5,14 +5,14 @@ import base64
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
 from creatorhub.htmx import invalid_status
-from creatorhub.navigation import redirect_back
+from creatorhub.navigation import back_url, redirect_back
 from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.selectors import video_get_public
 from remixer import backdrops as backdrop_services
@@ -54,7 +54,6 @@ def request_remix(request: HttpRequest, public_id: str) -> HttpResponse:
     except services.RemixRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(video.get_public_url())
-    messages.success(request, "Your remix is queued; this page updates when it is ready.")
     return redirect(remix)
 
 
@@ -93,12 +92,34 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(request, "remixer/detail.html", context)
 
 
+@require_GET
+def download(request: HttpRequest, public_id: str) -> FileResponse:
+    """The signed image as a file named for the remix, while it is published."""
+    remix = selectors.remix_get_visible(public_id=public_id, viewer=request.user)
+    if not remix.is_live:
+        raise Http404("This remix is not published.")
+    try:
+        image = remix.output.open("rb")
+    except FileNotFoundError:
+        raise Http404("This remix is not published.") from None
+    return FileResponse(
+        image,
+        as_attachment=True,
+        filename=f"creatorhub-remix-{remix.public_id}.jpg",
+        content_type="image/jpeg",
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def takedown(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Asks first (what will happen, to whom), then takes the remix down."""
     remix = selectors.remix_get_visible(public_id=public_id, viewer=request.user)
     if remix.video.owner_id != request.user.id:
         raise Http404("No such remix.")
+    if request.method == "GET":
+        back = back_url(request, remix.get_absolute_url())
+        return render(request, "remixer/takedown.html", {"remix": remix, "back": back})
     services.remix_takedown(remix=remix, actor=request.user)
     messages.success(request, "The remix was taken down; its requester was told.")
     return redirect_back(request, reverse("remixer:of_my_work"))
@@ -113,7 +134,7 @@ def _filtered(request: HttpRequest, remixes):
         if data["template"]:
             remixes = remixes.filter(template=data["template"])
         if data["video"]:
-            remixes = remixes.filter(video__public_id=data["video"])
+            remixes = remixes.filter(video__title__icontains=data["video"].strip())
     return form, Paginator(remixes, 30).get_page(request.GET.get("page"))
 
 

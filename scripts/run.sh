@@ -7,13 +7,19 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 
 pids=()
-cleanup() {
-  trap - INT TERM EXIT
-  echo; echo "Stopping web, worker and beat..."
+stop_all() {
   kill "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
 }
-trap cleanup INT TERM EXIT
+# Ctrl-C or SIGTERM is the normal way to stop: stop the three and exit 0.
+on_signal() {
+  trap - INT TERM
+  echo; echo "Stopping web, worker and beat..."
+  stop_all
+  echo "Stopped."
+  exit 0
+}
+trap on_signal INT TERM
 
 $PY -m celery -A creatorhub worker --loglevel=INFO --concurrency=2 &
 pids+=($!)
@@ -33,4 +39,10 @@ cat <<TXT
   Press Ctrl-C to stop the web server, worker and beat.
 
 TXT
-wait -n "${pids[@]}"
+# One of them ended on its own: that is a failure; stop the others and say so.
+status=0
+wait -n "${pids[@]}" || status=$?
+trap - INT TERM
+echo "A process of Creator Hub exited (status $status); stopping the others." >&2
+stop_all
+exit $(( status == 0 ? 1 : status ))

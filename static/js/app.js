@@ -29,11 +29,6 @@
     form.dispatchEvent(new CustomEvent("selection:changed", { bubbles: true }));
   }
 
-  // Each swap of the results brings a fresh form: set its bar up before anyone uses it.
-  document.addEventListener("htmx:load", (event) => {
-    event.target.querySelectorAll("#selection").forEach(update);
-  });
-
   document.addEventListener("change", (event) => {
     const form = event.target.closest("#selection");
     if (!form) return;
@@ -54,5 +49,26 @@
       form.querySelector("input[name=select_all_matching]").value = "";
       update(form);
     }
+  });
+})();
+
+// Remix request: show only the fields the chosen template uses.
+(function () {
+  "use strict";
+
+  function showTemplateFields(form) {
+    const chosen = form.querySelector("input[name=template]:checked");
+    form.querySelectorAll("[data-for-template]").forEach((field) => {
+      field.hidden = !chosen || field.dataset.forTemplate !== chosen.value;
+    });
+  }
+
+  document.addEventListener("change", (event) => {
+    if (event.target.matches("#remix-form input[name=template]")) {
+      showTemplateFields(event.target.form);
+    }
+  });
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("#remix-form").forEach(showTemplateFields);
   });
 })();

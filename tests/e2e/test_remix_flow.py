@@ -132,12 +132,26 @@ def test_refused_then_allowed_regenerated_remixed_and_taken_down(
     expect(page.locator("tbody tr .badge.ok").first).to_have_text("Published")
 
     # The creator takes the caption remix down; the viewer sees it gone.
+    caption = Remix.objects.get(public_id=caption_url.rstrip("/").rsplit("/", 1)[-1])
     creator_page.goto(caption_url)
-    creator_page.get_by_role("button", name="Take this remix down").click()
+    creator_page.get_by_role("link", name="Take this remix down…").click()
+    expect(creator_page.get_by_role("heading", name="Take down this remix?")).to_be_visible()
+    screenshot("remix-takedown-confirm", of=creator_page)
+    creator_page.get_by_role("link", name="Keep it").click()
+    caption.refresh_from_db()
+    assert caption.status == Remix.Status.PUBLISHED
+    creator_page.get_by_role("link", name="Take this remix down…").click()
+    creator_page.get_by_role("button", name="Take it down").click()
     expect(creator_page.get_by_test_id("remix-status")).to_have_text("Taken down")
+    caption.refresh_from_db()
+    assert caption.status == Remix.Status.WITHDRAWN and not caption.output
+    browser_guard.allow(404, signed_url)  # the file is gone
+    assert page.request.get(f"{live_server.url}{signed_url}").status == 404
     page.goto(caption_url)
     expect(page.get_by_test_id("remix-status")).to_have_text("Taken down")
     expect(page.get_by_test_id("remix-image")).to_have_count(0)
+    page.reload()
+    expect(page.get_by_test_id("remix-status")).to_have_text("Taken down")
     screenshot("remix-taken-down")
 
     # A bad form answer swaps in place, with the page around it kept (also in DEBUG mode).

@@ -35,13 +35,23 @@ class Command(BaseCommand):
         group, _ = Group.objects.get_or_create(name="Moderators")
         moderator.groups.add(group)
         follow_set(follower=viewer, followed=demo, following=True)
+        logins = [
+            ("creator", "demo", videos),
+            ("viewer", "viewer", 0),
+            ("moderator", "moderator", 0),
+        ]
         for index in range(creators):
             name = OTHER_CREATORS[index % len(OTHER_CREATORS)]
             if index >= len(OTHER_CREATORS):
                 name = f"{name}{index // len(OTHER_CREATORS) + 1}"
             creator = demo_user(username=name, password=name, display_name=name.title())
             made += demo_videos_ensure(owner=creator, count=VIDEOS_PER_OTHER_CREATOR, seed=name)
+            logins.append(("creator", name, VIDEOS_PER_OTHER_CREATOR))
         demo_seeded.send(sender=self.__class__, demo=demo, viewer=viewer, moderator=moderator)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready ({made:,} videos created this run).")
         )
+        self.stdout.write("Log in as (password = username):")
+        for role, username, count in logins:
+            library = f", {count:,} videos" if count else ""
+            self.stdout.write(f"  {username:<10} {role}{library}")
