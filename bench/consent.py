@@ -6,6 +6,10 @@
 - opting out a 10k library with one bulk request vs 10k single-video requests (target >= 1000x);
   the first `singles` (1,000) single requests are run and timed, and the total for the whole
   library is their mean times its size
+- revocation on the 100k-video library: the account switch turned off while N of its remixes
+  are published (they are held in the switch's own transaction), vs the same switch with no
+  remix affected (measured in the same run): constant when none is affected, proportional to N
+  otherwise; and the switch with N published remixes it leaves allowed (a training change)
 """
 
 from __future__ import annotations
@@ -137,6 +141,82 @@ def opt_out(owner, singles: int) -> dict:
     }
 
 
+def _revocation_form(remix: bool, training: bool = False) -> dict:
+    return _switch_form(allowed=remix) | {"training_allowed": "1" if training else "0"}
+
+
+def revocation(large, requester, repeat: int, counts=(1_000, 10_000)) -> dict:
+    """Time the switch off with N published remixes of the library (held by it), after
+    resetting them to published with the switch on; and a switch they survive."""
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat
+
+    from consent.scopes import scopes_to_mask
+    from creatorhub.videos.models import Video
+    from remixer.models import Remix
+
+    client = _client(large)
+    remixes = Remix.objects.filter(video__owner=large)
+    video_ids = list(
+        Video.objects.filter(owner=large).order_by("id").values_list("id", flat=True)[: max(counts)]
+    )
+
+    def revoke_ms() -> float:
+        _timed_post(client, "/consent/", _revocation_form(remix=True))
+        remixes.update(
+            status=Remix.Status.PUBLISHED,
+            output=Concat(Value("remixes/"), F("public_id"), Value("/v1.jpg")),
+        )
+        return _timed_post(client, "/consent/", _revocation_form(remix=False))
+
+    def survived_ms() -> float:
+        _timed_post(client, "/consent/", _revocation_form(remix=True))
+        remixes.update(status=Remix.Status.PUBLISHED)
+        return _timed_post(client, "/consent/", _revocation_form(remix=True, training=True))
+
+    def median_of(measure) -> float:
+        measure()  # warm-up
+        return statistics.median(measure() for _ in range(repeat))
+
+    analyze()  # the overrides the earlier benchmarks wrote
+    figures = {"revoke_0_remixes_ms": round(median_of(revoke_ms), 3)}
+    with count_queries() as queries:
+        revoke_ms()
+    figures["revoke_0_remixes_queries"] = len(queries) // 2  # the reset switch counts too
+    figures["switch_0_live_remixes_ms"] = round(median_of(survived_ms), 3)
+    made = 0
+    for count in counts:
+        Remix.objects.bulk_create(
+            Remix(
+                requester=requester,
+                video_id=video_id,
+                template=Remix.Template.CAPTION,
+                scopes=scopes_to_mask(["caption"]),
+            )
+            for video_id in video_ids[made:count]
+        )
+        made = count
+        analyze()
+        elapsed = median_of(revoke_ms)
+        with count_queries() as queries:
+            revoke_ms()
+        figures[f"revoke_{count}_remixes_ms"] = round(elapsed, 3)
+        figures[f"revoke_{count}_remixes_queries"] = len(queries) // 2
+        figures[f"revoke_{count}_ratio_vs_none"] = round(
+            elapsed / figures["revoke_0_remixes_ms"], 3
+        )
+        figures[f"revoke_{count}_extra_ms_per_remix"] = round(
+            (elapsed - figures["revoke_0_remixes_ms"]) / count, 4
+        )
+        survived = median_of(survived_ms)
+        figures[f"switch_{count}_live_remixes_unaffected_ms"] = round(survived, 3)
+        figures[f"switch_{count}_live_remixes_unaffected_ratio"] = round(
+            survived / figures["switch_0_live_remixes_ms"], 3
+        )
+    remixes.delete()
+    return figures
+
+
 def run(
     *,
     small: int = 1_000,
@@ -160,7 +240,9 @@ def run(
     figures = account_switch(small_owner, large_owner, repeat)
     figures |= bulk_vs_raw_sql(large_owner, repeat)
     figures |= opt_out(optout_owner, singles)
+    figures |= revocation(large_owner, make_user("requester"), repeat)
     figures["targets"] = (
-        "switch ratio <= 1.2; bulk vs raw <= 1.5x and <= 12 queries; opt-out ratio >= 1000"
+        "switch ratio <= 1.2; bulk vs raw <= 1.5x and <= 12 queries; opt-out ratio >= 1000; "
+        "revocation: same queries for any N, extra time proportional to N"
     )
     return figures

@@ -14,6 +14,7 @@ from consent.idsets import INHERIT, Group, VideoState
 from consent.ledger import entry_groups, ledger_append, policy_state
 from consent.models import Audience, CreatorPolicy, LedgerEntry, VideoOverride
 from consent.scopes import ALL_SCOPES
+from consent.signals import consent_changing
 from creatorhub.accounts.models import User
 from creatorhub.enqueue import enqueue_on_commit
 from creatorhub.videos.models import Video
@@ -70,9 +71,12 @@ def policy_lock(*, creator: User) -> CreatorPolicy:
 
 
 def _announce(entry: LedgerEntry) -> None:
-    """Tell downstream (the remixer) after commit; a dead broker never undoes the change."""
+    """Tell downstream (the remixer) twice: now, inside this transaction, so what the change
+    forbids stops at once (consent_changing); and after commit through the broker, for the slow
+    follow-up (consent_changed), which a dead broker delays but never undoes."""
     from consent.tasks import consent_changed
 
+    consent_changing.send(sender=LedgerEntry, entry=entry, creator_id=entry.creator_id)
     enqueue_on_commit(consent_changed, entry.id)
 
 

@@ -7,7 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.static import serve
 
-from remixer.selectors import remix_is_published
+from creatorhub.videos.selectors import VIDEO_FILE_FIELDS, video_file_visible
+from remixer.selectors import remix_file_visible
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -16,10 +17,25 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
 
+def is_canonical_media_path(path: str) -> bool:
+    """`path` exactly as storage names files: relative, no empty, "." or ".." segments, no
+    backslashes or NULs. Anything else is refused rather than normalised, so the path the
+    access check sees is the path that would be served (`./remixes/…`, `x/../remixes/…` and
+    `/remixes/…` name the same file to the file system but not to a prefix check)."""
+    if not path or "\\" in path or "\x00" in path:
+        return False
+    return all(segment not in {"", ".", ".."} for segment in path.split("/"))
+
+
 def media(request: HttpRequest, path: str) -> HttpResponse:
-    """Serve uploaded media when no CDN/object store does (the embedded default)."""
-    if not settings.SERVE_MEDIA:
+    """Serve uploaded media when no CDN/object store does (the embedded default). A remix file
+    only while the remix is published (checked now, not when it was withdrawn), and the files
+    of a private video or of its remixes only to its creator."""
+    if not settings.SERVE_MEDIA or not is_canonical_media_path(path):
         raise Http404
-    if path.startswith("remixes/") and not remix_is_published(name=path):
+    folder = path.split("/", 1)[0].lower()  # REMIXES/… is remixes/… on a case-blind disk
+    if folder == "remixes" and not remix_file_visible(name=path, viewer=request.user):
         raise Http404("This remix is not published.")
+    if folder in VIDEO_FILE_FIELDS and not video_file_visible(name=path, viewer=request.user):
+        raise Http404("No such video.")
     return serve(request, path, document_root=settings.MEDIA_ROOT)

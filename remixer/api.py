@@ -24,13 +24,15 @@ class RemixIn(Schema):
 
 
 def remix_json(request: HttpRequest, remix: Remix) -> dict:
-    live = remix.is_live
+    shown = remix.shown_to(request.user)
     return {
         "id": remix.public_id,
         "status": remix.status,
         "video": remix.video.public_id,
+        "video_public": remix.video_is_public,
+        "notice": None if remix.video_is_public else selectors.VIDEO_NOT_PUBLIC,
         "template": remix.template,
-        "image_url": request.build_absolute_uri(remix.output.url) if live else None,
+        "image_url": request.build_absolute_uri(remix.output.url) if shown else None,
         "reason": remix.reason or None,
         "created_at": remix.created_at.isoformat(),
         "published_at": remix.published_at.isoformat() if remix.published_at else None,

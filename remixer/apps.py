@@ -8,7 +8,8 @@ class RemixerConfig(AppConfig):
     verbose_name = "Remixes"
 
     def ready(self) -> None:
-        from consent.signals import consent_changed
-        from remixer.receivers import on_consent_changed
+        from consent.signals import consent_changed, consent_changing
+        from remixer.receivers import on_consent_changed, on_consent_changing
 
+        consent_changing.connect(on_consent_changing, dispatch_uid="remixer.on_consent_changing")
         consent_changed.connect(on_consent_changed, dispatch_uid="remixer.on_consent_changed")

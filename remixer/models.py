@@ -76,6 +76,18 @@ class Remix(models.Model):
     def is_live(self) -> bool:
         return self.status == self.Status.PUBLISHED and bool(self.output)
 
+    @property
+    def video_is_public(self) -> bool:
+        """A remix follows its video: while the video is private, only its creator sees the
+        remix, and its requester sees that the video is no longer public."""
+        from creatorhub.videos.models import Video
+
+        return self.video.visibility == Video.Visibility.PUBLIC
+
+    def shown_to(self, user) -> bool:
+        """May `user` see the image: a live remix, of a public video or of the user's own."""
+        return self.is_live and (self.video_is_public or user.id == self.video.owner_id)
+
 
 class Backdrop(models.Model):
     """An image a creator offers as a backdrop for background remixes of their videos."""

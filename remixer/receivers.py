@@ -1,11 +1,18 @@
 from __future__ import annotations
 
 from consent.models import LedgerEntry
-from remixer.sync import remixes_sync_with_consent
+from remixer.sync import remixes_hold_revoked, remixes_sync_with_consent
+
+
+def on_consent_changing(sender, entry: LedgerEntry, creator_id: int, **kwargs) -> None:
+    """Inside the consent change's transaction: what it forbids stops being served now,
+    whether or not the broker is up."""
+    remixes_hold_revoked(creator_id=creator_id)
 
 
 def on_consent_changed(sender, entry_id: int, **kwargs) -> None:
-    """A committed consent change: withdraw what it forbids, regenerate what it allows again."""
+    """A committed consent change: withdraw what it forbids (already done in its transaction;
+    this catches up with anything else), regenerate what it allows again."""
     entry = LedgerEntry.objects.filter(id=entry_id).values("creator_id", "seq").first()
     if entry is not None:
         remixes_sync_with_consent(creator_id=entry["creator_id"], ledger_seq=entry["seq"])

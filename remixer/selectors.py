@@ -11,18 +11,34 @@ from django.utils import timezone
 
 from consent.models import LedgerEntry
 from creatorhub.accounts.models import User
+from creatorhub.videos.models import Video
 from remixer.models import Notification, Regeneration, Remix
 
 # How long after a consent change the creator's page waits for its sync to be recorded.
 SYNC_WAIT = dt.timedelta(minutes=2)
 
 
-def remix_is_published(*, name: str) -> bool:
-    return Remix.objects.filter(output=name, status=Remix.Status.PUBLISHED).exists()
+def remix_file_visible(*, name: str, viewer: User) -> bool:
+    """Is `name` (remixes/<public_id>/v<n>.jpg) the current file of a published remix
+    `viewer` may see: of a public video, or of the viewer's own? One indexed read, at request
+    time, so a file not yet deleted after a withdrawal is never served."""
+    parts = name.split("/")
+    if len(parts) != 3:
+        return False
+    visible = Q(video__visibility=Video.Visibility.PUBLIC)
+    if viewer.is_authenticated:
+        visible |= Q(video__owner=viewer)
+    return Remix.objects.filter(
+        visible, public_id=parts[1], output=name, status=Remix.Status.PUBLISHED
+    ).exists()
+
+
+VIDEO_NOT_PUBLIC = "The video is no longer public, so this remix is not shown to anyone else."
 
 
 def remix_get_visible(*, public_id: str, viewer: User) -> Remix:
-    """A published remix for anyone; any state for its requester and the source's creator."""
+    """A published remix of a public video for anyone; any state for its requester and the
+    source's creator (the requester of a private video's remix sees VIDEO_NOT_PUBLIC)."""
     remix = (
         Remix.objects.select_related("video__owner", "requester")
         .filter(public_id=public_id)
@@ -31,7 +47,8 @@ def remix_get_visible(*, public_id: str, viewer: User) -> Remix:
     if remix is None:
         raise Http404("No such remix.")
     involved = viewer.is_authenticated and viewer.id in {remix.requester_id, remix.video.owner_id}
-    if remix.status != Remix.Status.PUBLISHED and not involved:
+    public = remix.status == Remix.Status.PUBLISHED and remix.video_is_public
+    if not (public or involved):
         raise Http404("No such remix.")
     return remix
 

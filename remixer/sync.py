@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from consent.models import CreatorPolicy
@@ -28,6 +28,17 @@ REVOKED_REASON = (
 )
 
 
+def _permitted(remixes: QuerySet[Remix]) -> QuerySet[Remix]:
+    return with_remix_permission(
+        remixes, video_prefix="video__", requester_field="requester_id", scopes_field="scopes"
+    )
+
+
+def _of_creator(creator_id: int | None) -> QuerySet[Remix]:
+    remixes = Remix.objects.all()
+    return remixes if creator_id is None else remixes.filter(video__owner_id=creator_id)
+
+
 def remixes_sync_with_consent(
     *, creator_id: int | None = None, ledger_seq: int | None = None
 ) -> tuple[int, int]:
@@ -36,18 +47,14 @@ def remixes_sync_with_consent(
     Regeneration per creator. `ledger_seq` is the consent change being synced (recorded even
     when nothing returns, so the creator's page knows it has been looked at).
     Returns (held, requeued)."""
-    remixes = Remix.objects.all()
-    if creator_id is not None:
-        remixes = remixes.filter(video__owner_id=creator_id)
-    permitted = with_remix_permission(
-        remixes, video_prefix="video__", requester_field="requester_id", scopes_field="scopes"
-    )
     with transaction.atomic():
-        held = _hold_revoked(permitted)
+        held = remixes_hold_revoked(creator_id=creator_id)
         returning: dict[int, list[int]] = defaultdict(list)
-        for remix_id, owner_id in permitted.filter(
-            status=Remix.Status.HELD, consent_permitted=True
-        ).values_list("id", "video__owner_id"):
+        for remix_id, owner_id in (
+            _permitted(_of_creator(creator_id).filter(status=Remix.Status.HELD))
+            .filter(consent_permitted=True)
+            .values_list("id", "video__owner_id")
+        ):
             returning[owner_id].append(remix_id)
         requeued = _regenerate(returning, ledger_seq=ledger_seq)
         if creator_id is not None and ledger_seq is not None and creator_id not in returning:
@@ -59,26 +66,32 @@ def remixes_sync_with_consent(
     return held, requeued
 
 
-def _hold_revoked(permitted) -> int:
-    revoked = list(
-        permitted.filter(status__in=LIVE, consent_permitted=False).values_list(
-            "id", "output", "requester_id"
-        )
+def remixes_hold_revoked(*, creator_id: int | None = None) -> int:
+    """Hold every live (queued, rendering, published) remix consent no longer allows, in one
+    UPDATE whose rows the database picks with the effective-consent annotations; files are
+    deleted and requesters told on commit. Runs inside each consent change's transaction (the
+    consent_changing receiver), so a revocation never waits for the broker; the sync and the
+    reconciler call it too. One read when nothing is affected; otherwise proportional to the
+    remixes it holds. Returns how many it held."""
+    revoked = _permitted(_of_creator(creator_id).filter(status__in=LIVE)).filter(
+        consent_permitted=False
     )
-    if not revoked:
+    found = list(revoked.values_list("output", "requester_id"))
+    if not found:
         return 0
-    # Only those still live: one taken down since the read stays taken down.
-    Remix.objects.filter(id__in=[row[0] for row in revoked], status__in=LIVE).update(
+    # Only those still live when the UPDATE reaches them: a takedown stays a takedown.
+    held = Remix.objects.filter(id__in=revoked.values("id"), status__in=LIVE).update(
         status=Remix.Status.HELD, reason=REVOKED_REASON, output="", updated_at=timezone.now()
     )
-    files = [output for _, output, _ in revoked if output]
-    transaction.on_commit(lambda: media_files_delete(names=files))
+    files = [output for output, _ in found if output]
+    if files:
+        transaction.on_commit(lambda: media_files_delete(names=files))
     notify(
-        recipients={(requester_id, None) for *_, requester_id in revoked},
+        recipients={(requester_id, None) for _, requester_id in found},
         kind=Notification.Kind.HELD,
         message="Remixes of yours were withdrawn: the creator no longer allows them.",
     )
-    return len(revoked)
+    return held
 
 
 def _regenerate(returning: dict[int, list[int]], *, ledger_seq: int | None) -> int:

@@ -83,7 +83,12 @@ def preview(request: HttpRequest, public_id: str) -> HttpResponse:
 
 def detail(request: HttpRequest, public_id: str) -> HttpResponse:
     remix = selectors.remix_get_visible(public_id=public_id, viewer=request.user)
-    context = {"remix": remix, "is_creator": request.user.id == remix.video.owner_id}
+    context = {
+        "remix": remix,
+        "is_creator": request.user.id == remix.video.owner_id,
+        "shown": remix.shown_to(request.user),
+        "not_public": None if remix.video_is_public else selectors.VIDEO_NOT_PUBLIC,
+    }
     if request.htmx:
         response = render(request, "remixer/detail.html#status", context)
         if remix.status not in POLLING:

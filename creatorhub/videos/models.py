@@ -64,6 +64,10 @@ class Video(models.Model):
         indexes = [
             models.Index(fields=["owner", "-created_at", "-id"], name="video_owner_created"),
             models.Index(fields=["owner", "title"], name="video_owner_title"),
+            # The media view finds the video a requested file belongs to.
+            models.Index(fields=["original"], name="video_original"),
+            models.Index(fields=["poster"], name="video_poster"),
+            models.Index(fields=["thumbnail"], name="video_thumbnail"),
         ]
 
     def __str__(self) -> str:

@@ -134,6 +134,22 @@ def video_get_public(*, public_id: str, viewer: User | None) -> Video:
     return video
 
 
+# The media folders of videos' own files, and the field each is stored in.
+VIDEO_FILE_FIELDS = {"originals": "original", "posters": "poster", "thumbs": "thumbnail"}
+
+
+def video_file_visible(*, name: str, viewer: User | None) -> bool:
+    """Is `name` (under originals/, posters/ or thumbs/) the file of a video `viewer` may see:
+    a public one, or their own? One indexed read."""
+    field = VIDEO_FILE_FIELDS.get(name.split("/", 1)[0].lower())
+    if field is None:
+        return False
+    visible = Q(visibility=Video.Visibility.PUBLIC)
+    if viewer is not None and viewer.is_authenticated:
+        visible |= Q(owner=viewer)
+    return Video.objects.filter(visible, **{field: name}).exists()
+
+
 def profile_videos(*, owner: User) -> QuerySet[Video]:
     return Video.objects.filter(owner=owner, visibility=Video.Visibility.PUBLIC).order_by(
         "-created_at", "-id"

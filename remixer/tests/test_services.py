@@ -130,13 +130,22 @@ def test_consent_lost_before_render_holds(viewer, creator, video):
     remix = services.remix_request(
         requester=viewer, video=video, template="caption", inputs=CAPTION
     )
+    # Claimed, then revoked before the render starts: the revocation holds it at once, and the
+    # render's own check refuses it too.
+    [(claimed, _)] = services.remixes_claim(remix_ids=[remix.id])
     deny(creator)
-    assert services.remix_render(remix_id=remix.id) == "held"
+    remix.refresh_from_db()
+    assert remix.status == "held" and not remix.output
+    consent = video_consent(video=video)
+    assert services.remix_render_claimed(remix=claimed, consent=consent) == "held"
+    assert services.remix_render(remix_id=remix.id) == "not-claimed"
     remix.refresh_from_db()
     assert remix.status == "held" and not remix.output
 
 
-def test_consent_lost_during_render_discards_the_file(viewer, creator, video, monkeypatch):
+def test_consent_lost_during_render_discards_the_file(
+    viewer, creator, video, monkeypatch, django_capture_on_commit_callbacks
+):
     allow(creator)
     remix = services.remix_request(
         requester=viewer, video=video, template="caption", inputs=CAPTION
@@ -149,9 +158,12 @@ def test_consent_lost_during_render_discards_the_file(viewer, creator, video, mo
         return image
 
     monkeypatch.setattr(services, "_render_image", render_then_revoke)
-    assert services.remix_render(remix_id=remix.id) == "held"
+    with django_capture_on_commit_callbacks(execute=True):
+        # The revocation held the remix in its own transaction; the publish finds it moved on.
+        assert services.remix_render(remix_id=remix.id) == "superseded"
     remix.refresh_from_db()
-    assert remix.status == "held"
+    assert remix.status == "held" and not remix.output
+    assert not default_storage.exists(services.output_name(remix))
 
 
 def test_sync_withdraws_then_regenerates(
@@ -164,12 +176,12 @@ def test_sync_withdraws_then_regenerates(
     services.remix_render(remix_id=remix.id)
     remix.refresh_from_db()
     name = remix.output.name
-    deny(creator)
     with django_capture_on_commit_callbacks(execute=True):
-        assert sync.remixes_sync_with_consent(creator_id=creator.id) == (1, 0)
+        deny(creator)  # withdraws in its own transaction; the file goes on commit
     remix.refresh_from_db()
     assert remix.status == "held" and not remix.output
     assert not default_storage.exists(name)
+    assert sync.remixes_sync_with_consent(creator_id=creator.id) == (0, 0)
     allow(creator)
     with django_capture_on_commit_callbacks() as callbacks:
         assert sync.remixes_sync_with_consent(creator_id=creator.id) == (0, 1)
