@@ -310,3 +310,10 @@ def test_allow_with_no_kinds_is_refused(api, creator):
     )
     assert r.status_code == 400 and r.json()["error"] == "no_scopes"
     assert not VideoOverride.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/videos//consent", "/api/v1/remixes/", "/api/v1/nope"])
+def test_unknown_api_paths_are_json_404(anon_client, url):
+    response = anon_client.get(url)
+    assert response.status_code == 404
+    assert response.json() == {"error": "not_found", "detail": "No such API endpoint."}
