@@ -19,6 +19,7 @@ import os
 from urllib.parse import quote, urlencode
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -338,8 +339,6 @@ def _send(clients: dict[str, Client], request: dict):
     client = clients[request["who"]]
     method = request["method"]
     if "multipart" in request:
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
         files = {k: SimpleUploadedFile("x.png", v) for k, v in request["multipart"].items()}
         return client.post(request["path"], files)
     if "data" in request:
