@@ -13,10 +13,11 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/creatorhub_bench
 PYTEST_ARGS ?=
 
-.PHONY: help run test bench lint format check smoke clean
+.PHONY: help run serve test bench lint format check smoke smoke-serve clean
 
 help:
 	@echo "make run    - the app with demo data (web + worker + beat) on SQLite and a local broker"
+	@echo "make serve  - production start (DEBUG=0): collectstatic, migrate, gunicorn + worker + beat"
 	@echo "make test   - the whole test suite (PostgreSQL, Redis, a real worker, Chromium)"
 	@echo "make bench  - benchmarks, printed as JSON"
 	@echo "make lint   - ruff check and format check"
@@ -39,6 +40,10 @@ run: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(PY) manage.py provenance_init
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-1} bash scripts/run.sh
+
+serve: $(STAMP)
+	@mkdir -p var
+	bash scripts/serve.sh
 
 test: $(STAMP)
 	@bash scripts/services.sh
@@ -66,6 +71,9 @@ check: $(STAMP)
 
 smoke: $(STAMP)
 	bash scripts/smoke.sh
+
+smoke-serve: $(STAMP)
+	bash scripts/smoke-serve.sh
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -155,7 +155,11 @@ def _parse_at(at: str | None) -> dt.datetime | None:
         raise ApiError(400, "invalid_request", "at must be an ISO 8601 date-time.")
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, dt.UTC)
-    return parsed
+    try:
+        # The database compares in UTC; an offset near year 1 or 9999 can leave the calendar.
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:
+        raise ApiError(400, "invalid_request", "at is out of the supported date range.") from None
 
 
 @router.get("/videos/{public_id}/consent", auth=optional_auth, summary="A video's consent (public)")

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 
@@ -28,6 +27,7 @@ from consent.history import (
 from consent.idsets import VideoState
 from consent.models import ApiToken, LedgerEntry
 from consent.scopes import mask_to_names, scopes_to_mask
+from creatorhub.csv_safe import csv_writer
 from creatorhub.htmx import invalid_status
 from creatorhub.navigation import redirect_back
 from creatorhub.videos.forms import LibraryFilterForm
@@ -324,7 +324,7 @@ class _Echo:
 
 
 def _csv_lines(rows):
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
     columns = [
         "seq",
         "created_at",

@@ -102,6 +102,11 @@ def error_response(request: HttpRequest, status: int, code: str, detail: str) ->
     return api.create_response(request, {"error": code, "detail": detail}, status=status)
 
 
+def unknown_endpoint(request: HttpRequest) -> HttpResponse:
+    """Paths under /api/v1/ that no operation matches (e.g. an empty id) answer in our shape."""
+    return error_response(request, 404, "not_found", "No such API endpoint.")
+
+
 @api.exception_handler(ApiError)
 def _api_error(request, exc: ApiError):
     return error_response(request, exc.status_code, exc.code, exc.message)

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from consent.signals_http import ai_txt, tdmrep_json
 from creatorhub import views
-from creatorhub.api import api
+from creatorhub.api import api, unknown_endpoint
 
 admin.site.site_header = "Creator Hub moderation"
 admin.site.site_title = "Creator Hub admin"
@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("remixer.urls")),
     path("", include("moderation.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/", unknown_endpoint),
     path(".well-known/tdmrep.json", tdmrep_json, name="tdmrep"),
     path("ai.txt", ai_txt, name="ai_txt"),
     path("admin/", admin.site.urls),

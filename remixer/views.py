@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import base64
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +28,7 @@ from remixer.forms import (
 from remixer.models import Backdrop, Notification, Remix
 
 POLLING = (Remix.Status.QUEUED, Remix.Status.RENDERING)
+REGENERATION_ID = re.compile(r"[0-9]{1,18}")
 
 
 def _form_problem(form: RemixRequestForm) -> str:
@@ -200,8 +202,9 @@ def regeneration(request: HttpRequest) -> HttpResponse:
     if not request.htmx:
         return redirect("remixer:of_my_work")
     raw_id = request.GET.get("id", "")
-    if raw_id and not raw_id.isdigit():
-        raise Http404("No such regeneration.")
+    # ASCII digits only: str.isdigit() accepts "²", which int() refuses; 18 digits fit a bigint.
+    if raw_id and not REGENERATION_ID.fullmatch(raw_id):
+        return HttpResponseBadRequest("id must be a regeneration number.")
     progress = selectors.regeneration_progress(
         creator=request.user, regeneration_id=int(raw_id) if raw_id else None
     )

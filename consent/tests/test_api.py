@@ -61,6 +61,22 @@ def test_public_consent_at_a_past_instant_and_bad_instants(anon_client, creator)
     assert now["remix"]["allowed"] is True and now["ledger_seq"] == 1
 
 
+@pytest.mark.parametrize(
+    "at",
+    [
+        "9999-12-31T23:59:59.999999-23:59",  # overflows datetime when converted to UTC
+        "0001-01-01T00:00:00+23:59",
+        "2024-02-30T00:00:00Z",
+        "2024-01-01T00:00:00+99:00",
+    ],
+)
+def test_out_of_range_instants_are_400_not_500(anon_client, creator, at):
+    video = make_video(creator)
+    response = anon_client.get(f"/api/v1/videos/{video.public_id}/consent", {"at": at})
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+
+
 def test_private_and_unknown_videos_are_404(anon_client, creator):
     private = make_video(creator, visibility=Video.Visibility.PRIVATE)
     for public_id in (private.public_id, "doesnotexist"):
@@ -294,3 +310,10 @@ def test_allow_with_no_kinds_is_refused(api, creator):
     )
     assert r.status_code == 400 and r.json()["error"] == "no_scopes"
     assert not VideoOverride.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/videos//consent", "/api/v1/remixes/", "/api/v1/nope"])
+def test_unknown_api_paths_are_json_404(anon_client, url):
+    response = anon_client.get(url)
+    assert response.status_code == 404
+    assert response.json() == {"error": "not_found", "detail": "No such API endpoint."}

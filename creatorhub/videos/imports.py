@@ -167,6 +167,9 @@ def _json_records(text: str) -> list[tuple[int, dict[str, object]]]:
         raise ImportFileError(
             f"The JSON is malformed (line {error.lineno}: {error.msg})."
         ) from None
+    except RecursionError:
+        # json's decoder recurses once per nesting level; thousands of "[" exhaust the stack.
+        raise ImportFileError("The JSON is nested too deeply to be a list of videos.") from None
     if isinstance(payload, dict):
         payload = payload.get("videos")
     if not isinstance(payload, list):

@@ -117,5 +117,11 @@ def test_other_peoples_regenerations_are_404(held, creator, viewer_client):
     regeneration = Regeneration.objects.get(total=3)
     url = reverse("remixer:regeneration")
     assert viewer_client.get(f"{url}?id={regeneration.id}", **HTMX).status_code == 404
-    assert viewer_client.get(f"{url}?id=abc", **HTMX).status_code == 404
+    assert viewer_client.get(f"{url}?id=abc", **HTMX).status_code == 400
     assert viewer_client.get(url).status_code == 302
+
+
+@pytest.mark.parametrize("raw_id", ["\u00b2", "\u0661", "1\u00b9", "-1", " 1", "9" * 30])
+def test_regeneration_ids_that_are_not_plain_digits_are_400_not_500(creator_client, raw_id):
+    url = reverse("remixer:regeneration")
+    assert creator_client.get(url, {"id": raw_id}, **HTMX).status_code == 400

@@ -90,6 +90,14 @@ def test_unreadable_files_get_a_clear_error(creator_client, name, content, messa
     assert not VideoImport.objects.exists()
 
 
+@pytest.mark.parametrize("content", [b"[" * 50_000, b'{"videos": ' * 50_000])
+def test_deeply_nested_json_is_a_clear_error_not_a_500(creator_client, content):
+    response = stage(creator_client, "x.json", content)
+    assert response.status_code == 400
+    assert "nested too deeply" in response.text
+    assert not VideoImport.objects.exists()
+
+
 def test_row_limit(creator_client, settings):
     settings.IMPORT_MAX_ROWS = 5
     response = stage(creator_client, "x.json", json.dumps([{"title": "a"}] * 6).encode())
