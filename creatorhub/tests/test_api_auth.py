@@ -41,6 +41,8 @@ REMIX_FIELDS = {
     "reason",
     "created_at",
     "published_at",
+    "video_public",
+    "notice",
 }
 CONSENT_FIELDS = {"video", "creator", "remix", "training", "source", "ledger_seq", "updated_at"}
 POLICY_FIELDS = {"remix", "training", "ledger_seq", "updated_at"}

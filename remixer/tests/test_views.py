@@ -149,7 +149,7 @@ def test_remix_page_query_count(viewer_client, viewer, creator, video, django_as
     with django_assert_num_queries(3):
         page = viewer_client.get(remix.get_absolute_url())
     assert 'data-testid="remix-image"' in page.text
-    assert f'download="creatorhub-remix-{remix.public_id}.jpg"' in page.text
+    assert f'href="/remixes/{remix.public_id}/download/"' in page.text
     assert "consent record #1" in page.text
 
 

@@ -70,6 +70,9 @@ def test_three_row_exceptions_then_a_bulk_action_then_undo_twice(
         page.get_by_role("combobox", name=f"AI remix for “{video.title}”").select_option(choice)
         expect(status).to_contain_text(f"for “{video.title}”")
         assert override_of(video)[0] == choice
+        # The table reloads itself with the change; wait for it before the next step.
+        row = page.locator(f"tr[data-video='{video.public_id}']")
+        expect(row).to_contain_text("from this video")
     # The third row's own answer must leave the table ready: the bulk bar works next.
     page.get_by_role("checkbox", name="Select all videos on this page").check()
     page.get_by_role("button", name="Select all 60 matching").click()
