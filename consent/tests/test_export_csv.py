@@ -22,8 +22,10 @@ HOSTILE = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", 
 def test_ledger_csv_neutralises_formula_cells(creator_client, creator):
     for index, text in enumerate(HOSTILE):
         make_video(creator, title=text, tags=[f"{text[:1]}tag{index}"])
-    for text in HOSTILE:
-        services.consent_set_policy(creator=creator, actor=creator, change=policy(), reason=text)
+    for index, text in enumerate(HOSTILE):  # alternating, so each save changes something
+        services.consent_set_policy(
+            creator=creator, actor=creator, change=policy(index % 2 == 0), reason=text
+        )
     videos, selection = selectors.selection_videos(
         owner=creator, filters=LibraryFilter(q="=HYPERLINK", tag="")
     )

@@ -47,6 +47,10 @@ def spellings(name: str) -> list[str]:
     ]
 
 
+# A NUL in a URL is refused (400) by the middleware before any view; every other spelling is 404.
+REFUSED = {400, 404}
+
+
 @pytest.fixture
 def hidden_remix(creator, viewer):
     """A remix whose file is still on disk but which is not published (held)."""
@@ -78,14 +82,14 @@ def test_no_spelling_of_a_hidden_remix_file_is_served(
 ):
     for client in (anon_client, viewer_client, creator_client):
         for path in spellings(hidden_remix.output.name):
-            assert client.get(path).status_code == 404, path
+            assert client.get(path).status_code in REFUSED, path
 
 
 def test_no_spelling_of_a_published_remix_file_is_served_either(anon_client, hidden_remix):
     """Only the canonical path serves: a check that normalised instead could still be fooled."""
     Remix.objects.filter(id=hidden_remix.id).update(status=Remix.Status.PUBLISHED)
     for path in spellings(hidden_remix.output.name):
-        assert anon_client.get(path).status_code == 404, path
+        assert anon_client.get(path).status_code in REFUSED, path
 
 
 @pytest.mark.parametrize("field", ["poster", "thumbnail", "original"])
@@ -97,9 +101,9 @@ def test_a_private_videos_files_only_for_its_creator(
     for client in (anon_client, other_client, viewer_client):
         assert client.get(f"/media/{name}").status_code == 404
         for path in spellings(name):
-            assert client.get(path).status_code == 404, path
+            assert client.get(path).status_code in REFUSED, path
     for path in spellings(name):
-        assert creator_client.get(path).status_code == 404, path
+        assert creator_client.get(path).status_code in REFUSED, path
 
 
 def test_a_public_videos_poster_is_served(anon_client, creator, private_video):

@@ -10,6 +10,7 @@ from consent.tests.factories import DENY, policy
 from creatorhub.videos.models import Video
 from creatorhub.videos.tests.factories import make_videos
 from remixer import services as remix_services
+from remixer.models import Remix
 from remixer.tests.factories import make_postered_video
 from remixer.tests.test_services import CAPTION
 from tests.fixtures.browser import log_in
@@ -103,8 +104,10 @@ def test_the_remix_page_in_every_status(live_server, page: Page, creator, viewer
     64×36 px, so "Taken down by @creator" overlapped itself)."""
     services.consent_set_policy(creator=creator, actor=creator, change=policy())
     video = make_postered_video(creator, title="Harbour")
-    remix = remix_services.remix_request(
-        requester=viewer, video=video, template="caption", inputs=CAPTION
+    # Made directly, not requested: a test worker running elsewhere in the suite must not
+    # render it before the queued page is seen.
+    remix = Remix.objects.create(
+        requester=viewer, video=video, template="caption", scopes=1, inputs=CAPTION
     )
     log_in(page, live_server.url, "viewer")
     box = page.locator(".remix-placeholder")
