@@ -40,8 +40,7 @@ class ReportAdmin(admin.ModelAdmin):
         "source",
         "reporter_handle",
         "reason",
-        "status",
-        "age",
+        "status_and_age",
     )
     list_display_links = ("id",)
     list_filter = ("status", "reason", SourceCreatorFilter, ReporterFilter)
@@ -121,9 +120,12 @@ class ReportAdmin(admin.ModelAdmin):
     def reporter_handle(self, report: Report) -> str:
         return f"@{report.reporter.username}"
 
-    @admin.display(description="Age", ordering="created_at")
-    def age(self, report: Report) -> str:
-        return timesince(report.created_at)
+    @admin.display(description="Status · age", ordering="created_at")
+    def status_and_age(self, report: Report) -> str:
+        # One column for both keeps the queue inside a 1366 px screen beside the admin's menu.
+        return format_html(
+            "{}<br><small>{} old</small>", report.get_status_display(), timesince(report.created_at)
+        )
 
     @admin.display(description="Moderation record")
     def history(self, report: Report) -> str:

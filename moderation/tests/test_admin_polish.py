@@ -20,3 +20,9 @@ def test_report_queue_shows_reporters_as_handles(moderator_client, viewer, remix
     make_report(viewer, remix)
     page = moderator_client.get(reverse("admin:moderation_report_changelist")).text
     assert '<td class="field-reporter_handle">@viewer</td>' in page
+
+
+def test_report_queue_shows_status_and_age_in_one_column(moderator_client, viewer, remix):
+    make_report(viewer, remix)
+    page = moderator_client.get(reverse("admin:moderation_report_changelist")).text
+    assert '<td class="field-status_and_age">Open<br><small>0\xa0minutes old</small></td>' in page
