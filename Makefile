@@ -20,7 +20,7 @@ help:
 	@echo "make serve  - production start (DEBUG=0): collectstatic, migrate, gunicorn + worker + beat"
 	@echo "make test   - the whole test suite (PostgreSQL, Redis, a real worker, Chromium)"
 	@echo "make bench  - benchmarks, printed as JSON"
-	@echo "make lint   - ruff check and format check"
+	@echo "make lint   - ruff check, format check, and the apps' import layers (import-linter)"
 	@echo "make check  - Django system checks, migrations check, deploy check"
 
 $(STAMP): requirements.txt
@@ -58,6 +58,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -1,4 +1,4 @@
-"""Consent endpoints of the JSON API (see creatorhub/api.py for auth and errors)."""
+"""Consent endpoints of the JSON API (see creatorhub/apikit.py for auth and errors)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from consent.idsets import VideoState
 from consent.ledger import policy_state
 from consent.models import LedgerEntry
 from consent.scopes import mask_to_scopes, scopes_from_flags
-from creatorhub.api import ApiError, consent_write_auth, optional_auth, user_auth
+from creatorhub.apikit import ApiError, consent_write_auth, optional_auth, user_auth
 from creatorhub.videos.models import Video
 from creatorhub.videos.selectors import (
     LibraryFilter,

@@ -1,4 +1,4 @@
-"""Remix endpoints of the JSON API (auth and error shape in creatorhub/api.py)."""
+"""Remix endpoints of the JSON API (auth and error shape in creatorhub/apikit.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict
 
-from creatorhub.api import ApiError, optional_auth, user_auth
+from creatorhub.apikit import ApiError, optional_auth, user_auth
 from creatorhub.videos.selectors import video_get_public
 from remixer import selectors, services
 from remixer.models import Remix

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import File, Router
 from ninja.files import UploadedFile
 
-from creatorhub.api import ApiError
+from creatorhub.apikit import ApiError
 from remixer.provenance import ProvenanceInputError
 from remixer.verification import upload_bytes, verify_image
 

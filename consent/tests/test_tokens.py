@@ -17,8 +17,7 @@ from consent.tests.factories import policy
 from consent.tokens import api_token_create
 from creatorhub.api import api
 from remixer.models import Remix
-from remixer.tests.factories import make_postered_video
-from remixer.tests.test_services import CAPTION
+from remixer.tests.factories import CAPTION, make_postered_video
 
 pytestmark = pytest.mark.django_db
 

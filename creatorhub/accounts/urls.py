@@ -8,6 +8,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
-    path("@<str:username>/", views.profile, name="profile"),
     path("@<str:username>/follow/", views.follow, name="follow"),
 ]

@@ -3,14 +3,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from creatorhub.accounts import selectors, services
 from creatorhub.accounts.forms import SignupForm
-from creatorhub.videos.selectors import profile_videos
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,15 +25,6 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/signup.html", {"form": form}, status=status)
 
 
-def profile(request: HttpRequest, username: str) -> HttpResponse:
-    creator = selectors.user_get_by_handle(username=username)
-    page = Paginator(profile_videos(owner=creator), 24).get_page(request.GET.get("page"))
-    stats = selectors.profile_stats(user=creator, viewer=request.user)
-    context = {"creator": creator, "page": page, "stats": stats}
-    template = "accounts/profile.html#videos" if request.htmx else "accounts/profile.html"
-    return render(request, template, context)
-
-
 @login_required
 @require_POST
 def follow(request: HttpRequest, username: str) -> HttpResponse:
@@ -43,6 +32,6 @@ def follow(request: HttpRequest, username: str) -> HttpResponse:
     following = request.POST.get("follow") == "1"
     services.follow_set(follower=request.user, followed=creator, following=following)
     if not request.htmx:
-        return redirect("accounts:profile", username=creator.username)
+        return redirect("videos:profile", username=creator.username)
     stats = selectors.profile_stats(user=creator, viewer=request.user)
     return render(request, "accounts/profile.html#follow", {"creator": creator, "stats": stats})

@@ -14,8 +14,7 @@ from django.core.files.storage import default_storage
 from consent.tests.factories import policy
 from creatorhub.videos.models import Video
 from remixer.models import Remix
-from remixer.tests.factories import make_postered_video, rendered_remix
-from remixer.tests.test_services import allow
+from remixer.tests.factories import allow, make_postered_video, rendered_remix
 
 pytestmark = pytest.mark.django_db
 

@@ -19,4 +19,5 @@ urlpatterns = [
     path("library/<str:public_id>/edit/", views.edit, name="edit"),
     path("library/<str:public_id>/delete/", views.delete, name="delete"),
     path("v/<str:public_id>/", views.watch, name="watch"),
+    path("@<str:username>/", views.profile, name="profile"),
 ]

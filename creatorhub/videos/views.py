@@ -3,11 +3,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseStopPolling
 
+from creatorhub.accounts.selectors import profile_stats, user_get_by_handle
 from creatorhub.videos import imports, selectors, services
 from creatorhub.videos.forms import ImportForm, LibraryFilterForm, UploadForm, VideoEditForm
 from creatorhub.videos.media import MediaError
@@ -177,3 +179,14 @@ def import_progress(request: HttpRequest, import_id) -> HttpResponse:
     if staged.posters_done >= staged.poster_count:
         response.status_code = HttpResponseStopPolling.status_code
     return response
+
+
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    """A creator's public page: who they are and their public videos (it lives with the videos,
+    which depend on accounts, not the other way round)."""
+    creator = user_get_by_handle(username=username)
+    page = Paginator(selectors.profile_videos(owner=creator), 24).get_page(request.GET.get("page"))
+    stats = profile_stats(user=creator, viewer=request.user)
+    context = {"creator": creator, "page": page, "stats": stats}
+    template = "accounts/profile.html#videos" if request.htmx else "accounts/profile.html"
+    return render(request, template, context)

@@ -4,6 +4,8 @@ import numpy as np
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFilter
 
+from consent import services as consent_services
+from consent.tests.factories import policy
 from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.tests.factories import make_video
 
@@ -100,3 +102,15 @@ def rendered_remix(requester, video, *, template: str = "caption", inputs=None):
     remix.refresh_from_db()
     with remix.output.open("rb") as handle:
         return remix, handle.read()
+
+
+CAPTION = {"top": "When the build", "bottom": "finally passes"}
+
+
+def allow(creator, **kwargs) -> None:
+    """The creator allows remixes account-wide (caption, everyone unless told otherwise)."""
+    consent_services.consent_set_policy(creator=creator, actor=creator, change=policy(**kwargs))
+
+
+def deny(creator) -> None:
+    consent_services.consent_set_policy(creator=creator, actor=creator, change=policy(False))

@@ -13,8 +13,7 @@ from PIL import Image
 
 from remixer import backdrops, services
 from remixer.models import Backdrop, Remix
-from remixer.tests.factories import make_video_with_poster, subject_poster
-from remixer.tests.test_services import allow
+from remixer.tests.factories import allow, make_video_with_poster, subject_poster
 
 pytestmark = pytest.mark.django_db
 BEACH = (250, 220, 120)

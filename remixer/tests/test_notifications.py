@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from remixer import notifications, services
 from remixer.models import Notification
-from remixer.tests.factories import make_postered_video
-from remixer.tests.test_services import CAPTION, allow
+from remixer.tests.factories import CAPTION, allow, make_postered_video
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -10,8 +10,7 @@ from consent import services as consent_services
 from consent.tests.factories import CAPTION_FACE, policy
 from remixer import services
 from remixer.models import Remix
-from remixer.tests.factories import make_postered_video
-from remixer.tests.test_services import CAPTION
+from remixer.tests.factories import CAPTION, make_postered_video
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ import pytest
 from creatorhub.videos.models import Video
 from creatorhub.videos.services import video_delete, video_update
 from remixer.selectors import VIDEO_NOT_PUBLIC
-from remixer.tests.factories import make_postered_video, rendered_remix
-from remixer.tests.test_services import allow
+from remixer.tests.factories import allow, make_postered_video, rendered_remix
 
 pytestmark = pytest.mark.django_db
 

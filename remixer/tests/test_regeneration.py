@@ -8,7 +8,7 @@ from django.urls import reverse
 from consent.models import CreatorPolicy
 from remixer import services, sync
 from remixer.models import Notification, Regeneration, Remix
-from remixer.tests.test_services import CAPTION, allow, deny
+from remixer.tests.factories import CAPTION, allow, deny
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -16,8 +16,7 @@ from consent.tests.factories import policy
 from creatorhub.videos.models import Video
 from remixer import services
 from remixer.models import Notification, Remix
-from remixer.tests.factories import make_postered_video
-from remixer.tests.test_services import CAPTION, allow, deny
+from remixer.tests.factories import CAPTION, allow, deny, make_postered_video
 
 pytestmark = pytest.mark.django_db
 

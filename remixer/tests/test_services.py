@@ -3,30 +3,19 @@ from __future__ import annotations
 import pytest
 from django.core.files.storage import default_storage
 
-from consent import services as consent_services
 from consent.selectors import video_consent
-from consent.tests.factories import policy
 from creatorhub.accounts.services import follow_set
 from remixer import services, sync
 from remixer.models import Notification, Remix
 from remixer.provenance import provenance_read
-from remixer.tests.factories import make_postered_video
+from remixer.tests.factories import CAPTION, allow, deny, make_postered_video
 
 pytestmark = pytest.mark.django_db
-CAPTION = {"top": "When the build", "bottom": "finally passes"}
 
 
 @pytest.fixture
 def video(creator):
     return make_postered_video(creator, title="Source")
-
-
-def allow(creator, **kwargs):
-    consent_services.consent_set_policy(creator=creator, actor=creator, change=policy(**kwargs))
-
-
-def deny(creator):
-    consent_services.consent_set_policy(creator=creator, actor=creator, change=policy(False))
 
 
 def test_refused_requests_queue_nothing(viewer, video, django_capture_on_commit_callbacks):

@@ -11,8 +11,7 @@ from creatorhub.videos.models import Video
 from creatorhub.videos.tests.factories import make_videos
 from remixer import services as remix_services
 from remixer.models import Remix
-from remixer.tests.factories import make_postered_video
-from remixer.tests.test_services import CAPTION
+from remixer.tests.factories import CAPTION, make_postered_video
 from tests.fixtures.browser import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

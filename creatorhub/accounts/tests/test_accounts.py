@@ -68,7 +68,7 @@ def test_password_change(creator_client, creator):
 def test_profile_lists_only_public_videos(anon_client, creator):
     make_video(creator, title="Public one")
     make_video(creator, title="Secret one", visibility=Video.Visibility.PRIVATE)
-    page = anon_client.get(reverse("accounts:profile", args=["creator"]))
+    page = anon_client.get(reverse("videos:profile", args=["creator"]))
     assert page.status_code == 200
     assert "Public one" in page.text
     assert "Secret one" not in page.text
