@@ -58,6 +58,13 @@ def test_report_take_down_and_see_the_outcome(
     rows = page.locator("#result_list tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Sunset dance")
+    # On a 1366 px screen every column of the queue is in view, the last one included.
+    page.set_viewport_size({"width": 1366, "height": 800})
+    last = page.locator("#result_list th.column-status_and_age").bounding_box()
+    shown = page.locator("#changelist .results").bounding_box()
+    assert last["x"] + last["width"] <= shown["x"] + shown["width"] + 1
+    expect(rows.first).to_contain_text("@viewer")
+    screenshot("moderation-queue-1366")
     expect(rows.first).to_contain_text("Deepfake or impersonation")
     screenshot("moderation-2-queue")
     rows.first.locator("input[type=checkbox]").check()
