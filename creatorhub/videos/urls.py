@@ -19,4 +19,6 @@ urlpatterns = [
     path("library/<str:public_id>/edit/", views.edit, name="edit"),
     path("library/<str:public_id>/delete/", views.delete, name="delete"),
     path("v/<str:public_id>/", views.watch, name="watch"),
+    # Creator-scoped: robots.txt and TDMRep rules name /@<handle>/, not each video.
+    path("@<str:username>/v/<str:public_id>/", views.watch, name="watch_scoped"),
 ]
