@@ -227,3 +227,37 @@ def test_cors_on_the_public_consent_api_only(anon_client, creator):
     assert "Access-Control-Allow-Credentials" not in response
     assert "Access-Control-Allow-Origin" not in anon_client.get("/api/v1/me/consent")
     assert "Access-Control-Allow-Origin" not in anon_client.get("/consent/")
+
+
+def test_robots_txt_for_a_100k_video_library_is_small(anon_client):
+    """The demo library at 100k videos, with more creators than the demo has, some opted in
+    for everyone, some for named companies: rules name creators, never videos."""
+    demo = make_user("demo")
+    services.consent_set_policy(creator=demo, actor=demo, change=policy(training=True))
+    make_videos(demo, 100_000)
+    names = ["OpenAI", "Google", "Anthropic", "Common Crawl", "Acme Models"]
+    for index in range(60):
+        user = make_user(f"creator-{index:04d}")
+        companies = () if index % 3 == 0 else tuple(names[index % 5 : index % 5 + 2])
+        services.consent_set_policy(
+            creator=user, actor=user, change=policy(training=index % 3 != 2, companies=companies)
+        )
+    response = anon_client.get(ROBOTS)
+    assert len(response.content) < 50 * 1024, len(response.content)
+    for parser, can_fetch in _parsers(response.text):
+        assert can_fetch("GPTBot", "http://testserver/@demo/v/x/"), parser
+        expected = {
+            ("GPTBot", "creator-0003"): True,  # everyone
+            ("ClaudeBot", "creator-0001"): True,  # Google and Anthropic
+            ("GPTBot", "creator-0001"): False,
+            ("CCBot", "creator-0007"): True,  # Anthropic and Common Crawl
+            ("Google-Extended", "creator-0007"): False,
+            ("GPTBot", "creator-0010"): True,  # OpenAI and Google
+            ("CCBot", "creator-0010"): False,
+            ("GPTBot", "creator-0004"): False,  # a company with no crawler listed
+            ("GPTBot", "creator-0005"): False,  # training not allowed
+            ("Googlebot", "creator-0005"): True,
+        }
+        for (crawler, handle), allowed in expected.items():
+            url = f"http://testserver/@{handle}/v/x/"
+            assert can_fetch(crawler, url) is allowed, (parser, crawler, handle)
