@@ -261,3 +261,31 @@ def test_robots_txt_for_a_100k_video_library_is_small(anon_client):
         for (crawler, handle), allowed in expected.items():
             url = f"http://testserver/@{handle}/v/x/"
             assert can_fetch(crawler, url) is allowed, (parser, crawler, handle)
+
+
+def test_unscoped_aliases_carry_the_same_headers(anon_client, library):
+    """/media/remixes/<id>/vN.jpg and /v/<id>/ say what their creator chose, like the
+    creator-scoped URLs (they used to say noai whatever the choice)."""
+    for who, (_user, video, remix) in library.items():
+        for path in [
+            f"/v/{video.public_id}/",
+            f"/remixes/{remix.public_id}/",
+            f"/media/{video.poster.name}",
+            f"/media/{remix.output.name}",
+        ]:
+            response = anon_client.get(path)
+            assert response.status_code == 200, path
+            assert response["tdm-reservation"] == ("0" if who == "allowed" else "1"), path
+            assert ("X-Robots-Tag" in response) is (who != "allowed"), (who, path)
+
+
+def test_a_remix_that_is_not_published_says_not_allowed(anon_client, library):
+    alba, _video, remix = library["allowed"]
+    Remix.objects.filter(pk=remix.pk).update(status="withdrawn")
+    owner = anon_client
+    owner.force_login(alba)
+    page = owner.get(f"/remixes/{remix.public_id}/")
+    assert page.status_code == 200
+    assert page["tdm-reservation"] == "1"
+    assert page["X-Robots-Tag"] == "noai, noimageai"
+    assert '<meta name="robots" content="noai, noimageai">' in page.text
