@@ -10,7 +10,6 @@ carry it. Keep the list in step with the operators' published user-agent tokens.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from consent.usage import AIUsage, Training
@@ -60,11 +59,6 @@ def company_key(name: str) -> str:
 COMPANIES: dict[str, str] = {company_key(c.company): c.company for c in AI_CRAWLERS}
 
 
-def tokens_of(company: str) -> list[str]:
-    key = company_key(company)
-    return [c.token for c in AI_CRAWLERS if company_key(c.company) == key]
-
-
 def allowed_companies(usage: AIUsage) -> set[str]:
     """The companies of this list that `usage` lets train (display names)."""
     if usage.training == Training.ALLOWED:
@@ -72,8 +66,3 @@ def allowed_companies(usage: AIUsage) -> set[str]:
     if usage.training == Training.NOT_ALLOWED:
         return set()
     return {COMPANIES[key] for key in map(company_key, usage.companies) if key in COMPANIES}
-
-
-def unknown_companies(names: Iterable[str]) -> list[str]:
-    """Names a creator typed that match no crawler's company (shown to help them spell it)."""
-    return [name for name in names if company_key(name) not in COMPANIES]
