@@ -47,3 +47,37 @@ def ai_usage(
     if companies:
         return AIUsage(Training.CONSTRAINED, tuple(companies))
     return AIUsage(Training.ALLOWED)
+
+
+def creator_ai_usage(policy, *, public: bool = True) -> AIUsage:
+    """The usage of a creator's public resource from their `CreatorPolicy` (None: no policy
+    yet, so nothing allowed). Training is an account-wide choice, so every public video of a
+    creator, and every published remix of those videos, has this usage."""
+    if policy is None:
+        return NOT_ALLOWED
+    return ai_usage(
+        training_allowed=policy.training_allowed,
+        companies=policy.training_companies or (),
+        public=public,
+    )
+
+
+def video_ai_usage(*, video) -> AIUsage:
+    """The usage of one video now (one indexed read of its owner's policy)."""
+    from consent.models import CreatorPolicy
+    from creatorhub.videos.models import Video
+
+    policy = CreatorPolicy.objects.filter(creator_id=video.owner_id).first()
+    return creator_ai_usage(policy, public=video.visibility == Video.Visibility.PUBLIC)
+
+
+def remix_ai_usage(*, video, published: bool) -> AIUsage:
+    """A remix's usage is its source video's, and NOT_ALLOWED while the remix is not published
+    (consent knows nothing of remixes: the caller says whether it is)."""
+    return video_ai_usage(video=video) if published else NOT_ALLOWED
+
+
+def content_usage(usage: AIUsage) -> str:
+    """The IETF AIPREF vocabulary (`Content-Usage` header and robots.txt line): `train-ai=y`
+    only when every AI company may train; an allow-list is told per crawler in robots.txt."""
+    return "train-ai=n" if usage.reserved else "train-ai=y"

@@ -3,7 +3,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from consent.signals_http import ai_txt, tdmrep_json
+from consent.signals_http import (
+    ai_txt,
+    creator_tdm_policy,
+    robots_txt,
+    site_tdm_policy,
+    tdmrep_json,
+)
 from creatorhub import views
 from creatorhub.api import api, unknown_endpoint
 
@@ -13,6 +19,11 @@ admin.site.index_title = "Reports, remixes and consent"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("tdm-policy.jsonld", site_tdm_policy, name="tdm_policy"),
+    path("@<str:username>/tdm-policy.jsonld", creator_tdm_policy, name="creator_tdm_policy"),
+    # A creator's media under the creator's prefix (a remix's under its source's creator).
+    path("@<str:username>/media/<path:path>", views.media, name="media_scoped"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("creatorhub.accounts.urls")),
     path("", include("creatorhub.videos.urls")),

@@ -27,15 +27,31 @@ def is_canonical_media_path(path: str) -> bool:
     return all(segment not in {"", ".", ".."} for segment in path.split("/"))
 
 
-def media(request: HttpRequest, path: str) -> HttpResponse:
+def media(request: HttpRequest, path: str, username: str | None = None) -> HttpResponse:
     """Serve uploaded media when no CDN/object store does (the embedded default). A remix file
     only while the remix is published (checked now, not when it was withdrawn), and the files
-    of a private video or of its remixes only to its creator."""
+    of a private video or of its remixes only to its creator.
+
+    /@<handle>/media/<path> is the same file under its creator's prefix (a remix's: its source
+    video's creator), so robots.txt and TDMRep rules group by creator; it serves only files of
+    that creator's videos (and their remixes)."""
     if not settings.SERVE_MEDIA or not is_canonical_media_path(path):
         raise Http404
     folder = path.split("/", 1)[0].lower()  # REMIXES/… is remixes/… on a case-blind disk
-    if folder == "remixes" and not remix_file_visible(name=path, viewer=request.user):
+    # Shared demo files too: under a prefix, served only as a file of that creator's videos.
+    other = folder != "remixes" and folder not in VIDEO_FILE_FIELDS
+    if (
+        username is not None
+        and other
+        and not video_file_visible(name=path, viewer=request.user, owner_username=username)
+    ):
+        raise Http404("No such file of this creator.")
+    if folder == "remixes" and not remix_file_visible(
+        name=path, viewer=request.user, owner_username=username
+    ):
         raise Http404("This remix is not published.")
-    if folder in VIDEO_FILE_FIELDS and not video_file_visible(name=path, viewer=request.user):
+    if folder in VIDEO_FILE_FIELDS and not video_file_visible(
+        name=path, viewer=request.user, owner_username=username
+    ):
         raise Http404("No such video.")
     return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -13,3 +13,10 @@ class RemixerConfig(AppConfig):
 
         consent_changing.connect(on_consent_changing, dispatch_uid="remixer.on_consent_changing")
         consent_changed.connect(on_consent_changed, dispatch_uid="remixer.on_consent_changed")
+
+        from consent.signals_http import media_usage_register, page_usage_register
+        from remixer.selectors import remix_media_usage, remix_page_usage
+
+        page_usage_register("remixer:detail", remix_page_usage)
+        page_usage_register("remixer:detail_scoped", remix_page_usage)
+        media_usage_register("remixes", remix_media_usage)

@@ -18,16 +18,19 @@ from remixer.models import Notification, Regeneration, Remix
 SYNC_WAIT = dt.timedelta(minutes=2)
 
 
-def remix_file_visible(*, name: str, viewer: User) -> bool:
+def remix_file_visible(*, name: str, viewer: User, owner_username: str | None = None) -> bool:
     """Is `name` (remixes/<public_id>/v<n>.jpg) the current file of a published remix
     `viewer` may see: of a public video, or of the viewer's own? One indexed read, at request
-    time, so a file not yet deleted after a withdrawal is never served."""
+    time, so a file not yet deleted after a withdrawal is never served. With `owner_username`
+    (a creator-scoped URL), a remix of that creator's video."""
     parts = name.split("/")
     if len(parts) != 3:
         return False
     visible = Q(video__visibility=Video.Visibility.PUBLIC)
     if viewer.is_authenticated:
         visible |= Q(video__owner=viewer)
+    if owner_username is not None:
+        visible &= Q(video__owner__username=owner_username)
     return Remix.objects.filter(
         visible, public_id=parts[1], output=name, status=Remix.Status.PUBLISHED
     ).exists()
@@ -36,15 +39,18 @@ def remix_file_visible(*, name: str, viewer: User) -> bool:
 VIDEO_NOT_PUBLIC = "The video is no longer public, so this remix is not shown to anyone else."
 
 
-def remix_get_visible(*, public_id: str, viewer: User) -> Remix:
+def remix_get_visible(*, public_id: str, viewer: User, owner_username: str | None = None) -> Remix:
     """A published remix of a public video for anyone; any state for its requester and the
-    source's creator (the requester of a private video's remix sees VIDEO_NOT_PUBLIC)."""
+    source's creator (the requester of a private video's remix sees VIDEO_NOT_PUBLIC). With
+    `owner_username` (a creator-scoped URL), only a remix of that creator's video."""
     remix = (
         Remix.objects.select_related("video__owner", "requester")
         .filter(public_id=public_id)
         .first()
     )
-    if remix is None:
+    if remix is None or (
+        owner_username is not None and remix.video.owner.username != owner_username
+    ):
         raise Http404("No such remix.")
     involved = viewer.is_authenticated and viewer.id in {remix.requester_id, remix.video.owner_id}
     public = remix.status == Remix.Status.PUBLISHED and remix.video_is_public
@@ -139,3 +145,38 @@ def regeneration_progress(
         published=Count("id", filter=Q(status=Remix.Status.PUBLISHED)),
     )
     return RegenerationProgress(regeneration=regeneration, **counts)
+
+
+def _remix_usage(remixes: QuerySet[Remix]):
+    """A remix's usage is its source video's, and NOT_ALLOWED unless it is published and the
+    video public: one read joining the remix, its video and the creator's policy."""
+    from consent.signals_http import Resolved, usage_of_row
+
+    row = remixes.values_list(
+        "status",
+        "video__visibility",
+        "video__owner__username",
+        "video__owner__consent_policy__training_allowed",
+        "video__owner__consent_policy__training_companies",
+    ).first()
+    if row is None:
+        return None
+    status, visibility, handle, allowed, companies = row
+    public = status == Remix.Status.PUBLISHED and visibility == Video.Visibility.PUBLIC
+    return Resolved(
+        usage_of_row(public=public, training_allowed=allowed, companies=companies), handle
+    )
+
+
+def remix_page_usage(match):
+    return _remix_usage(Remix.objects.filter(public_id=match.kwargs.get("public_id", "")))
+
+
+def remix_media_usage(name: str, handle: str | None):
+    parts = name.split("/")
+    if len(parts) != 3:
+        return None
+    remixes = Remix.objects.filter(public_id=parts[1], output=name)
+    if handle is not None:
+        remixes = remixes.filter(video__owner__username=handle)
+    return _remix_usage(remixes)

@@ -21,6 +21,8 @@ urlpatterns = [
     path("inbox/badge/", views.badge, name="badge"),
     path("inbox/email/", views.email_settings, name="email_settings"),
     path("remixes/<str:public_id>/", views.detail, name="detail"),
+    # Under the source video's creator, whose training choice the remix carries.
+    path("@<str:username>/remixes/<str:public_id>/", views.detail, name="detail_scoped"),
     path("remixes/<str:public_id>/takedown/", views.takedown, name="takedown"),
     path("remixes/<str:public_id>/download/", views.download, name="download"),
 ]

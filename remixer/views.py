@@ -83,8 +83,11 @@ def preview(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(request, "remixer/_preview.html", {"data_url": f"data:image/jpeg;base64,{data}"})
 
 
-def detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    remix = selectors.remix_get_visible(public_id=public_id, viewer=request.user)
+def detail(request: HttpRequest, public_id: str, username: str | None = None) -> HttpResponse:
+    """A remix's page, at /remixes/<id>/ or at /@<source creator>/remixes/<id>/."""
+    remix = selectors.remix_get_visible(
+        public_id=public_id, viewer=request.user, owner_username=username
+    )
     context = {
         "remix": remix,
         "is_creator": request.user.id == remix.video.owner_id,

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 
 from consent import selectors
 from consent.scopes import SCOPE_LABELS, SCOPES, mask_to_names
+from consent.usage import AIUsage, Training, remix_ai_usage, video_ai_usage
 
 register = template.Library()
 
@@ -41,13 +42,29 @@ def video_consent_panel(context, video, oob: bool = False) -> dict:
     }
 
 
-@register.simple_tag
-def consent_robots_meta(video) -> str:
-    """The robots meta tag AI crawlers read, for a video whose remix or training is not allowed."""
-    consent = selectors.video_consent(video=video)
-    if consent.open_for_training and consent.open_to_everyone:
+def _robots_meta(usage: AIUsage) -> str:
+    if usage.training == Training.ALLOWED:
         return ""
     return format_html('<meta name="robots" content="{}">', "noai, noimageai")
+
+
+def _request_usage(context) -> AIUsage | None:
+    """The usage ConsentSignalsMiddleware resolved for this page (its headers say the same)."""
+    resolved = getattr(context.get("request"), "ai_usage", None)
+    return resolved.usage if resolved is not None else None
+
+
+@register.simple_tag(takes_context=True)
+def consent_robots_meta(context, video) -> str:
+    """The robots meta tag AI crawlers read, unless every AI company may train on the video."""
+    return _robots_meta(_request_usage(context) or video_ai_usage(video=video))
+
+
+@register.simple_tag(takes_context=True)
+def remix_robots_meta(context, video, published: bool) -> str:
+    """The same for a remix of `video`: its source's usage while it is published."""
+    usage = _request_usage(context) or remix_ai_usage(video=video, published=published)
+    return _robots_meta(usage)
 
 
 @register.filter

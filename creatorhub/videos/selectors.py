@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 
 from creatorhub.accounts.models import User
 from creatorhub.videos.models import LibraryStats, Tag, Video
+from creatorhub.videos.services import SHARED_MEDIA_PREFIX
 
 SORTS = {
     "newest": ("-created_at", "-id"),
@@ -118,11 +119,16 @@ def video_get_for_owner(*, owner: User, public_id: str) -> Video:
     return video
 
 
-def video_get_public(*, public_id: str, viewer: User | None) -> Video:
-    """A public video, or the viewer's own private one; anything else is 404."""
+def video_get_public(
+    *, public_id: str, viewer: User | None, owner_username: str | None = None
+) -> Video:
+    """A public video, or the viewer's own private one; anything else is 404. With
+    `owner_username` (a creator-scoped URL), only that creator's video."""
     visible = Q(visibility=Video.Visibility.PUBLIC)
     if viewer is not None and viewer.is_authenticated:
         visible |= Q(owner=viewer)
+    if owner_username is not None:
+        visible &= Q(owner__username=owner_username)
     video = (
         Video.objects.filter(visible, public_id=public_id)
         .select_related("owner")
@@ -138,16 +144,26 @@ def video_get_public(*, public_id: str, viewer: User | None) -> Video:
 VIDEO_FILE_FIELDS = {"originals": "original", "posters": "poster", "thumbs": "thumbnail"}
 
 
-def video_file_visible(*, name: str, viewer: User | None) -> bool:
+def video_file_visible(
+    *, name: str, viewer: User | None, owner_username: str | None = None
+) -> bool:
     """Is `name` (under originals/, posters/ or thumbs/) the file of a video `viewer` may see:
-    a public one, or their own? One indexed read."""
-    field = VIDEO_FILE_FIELDS.get(name.split("/", 1)[0].lower())
-    if field is None:
+    a public one, or their own? With `owner_username` (a creator-scoped URL), a video of that
+    creator. One indexed read."""
+    folder = name.split("/", 1)[0].lower()
+    field = VIDEO_FILE_FIELDS.get(folder)
+    if field is not None:
+        is_file = Q(**{field: name})
+    elif owner_username is not None and f"{folder}/" == SHARED_MEDIA_PREFIX:
+        is_file = Q(poster=name) | Q(thumbnail=name) | Q(original=name)
+    else:
         return False
     visible = Q(visibility=Video.Visibility.PUBLIC)
     if viewer is not None and viewer.is_authenticated:
         visible |= Q(owner=viewer)
-    return Video.objects.filter(visible, **{field: name}).exists()
+    if owner_username is not None:
+        visible &= Q(owner__username=owner_username)
+    return Video.objects.filter(is_file, visible).exists()
 
 
 def profile_videos(*, owner: User) -> QuerySet[Video]:

@@ -20,4 +20,6 @@ urlpatterns = [
     path("library/<str:public_id>/delete/", views.delete, name="delete"),
     path("v/<str:public_id>/", views.watch, name="watch"),
     path("@<str:username>/", views.profile, name="profile"),
+    # Creator-scoped: robots.txt and TDMRep rules name /@<handle>/, not each video.
+    path("@<str:username>/v/<str:public_id>/", views.watch, name="watch_scoped"),
 ]

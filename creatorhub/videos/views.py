@@ -117,8 +117,11 @@ def delete(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(request, "videos/delete.html", {"video": video})
 
 
-def watch(request: HttpRequest, public_id: str) -> HttpResponse:
-    video = selectors.video_get_public(public_id=public_id, viewer=request.user)
+def watch(request: HttpRequest, public_id: str, username: str | None = None) -> HttpResponse:
+    """A video's public page, at /v/<id>/ or at its creator-scoped /@<handle>/v/<id>/."""
+    video = selectors.video_get_public(
+        public_id=public_id, viewer=request.user, owner_username=username
+    )
     return render(request, "videos/watch.html", {"video": video})
 
 

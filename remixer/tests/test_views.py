@@ -144,8 +144,9 @@ def test_remix_page_query_count(viewer_client, viewer, creator, video, django_as
         requester=viewer, video=video, template="caption", inputs=CAPTION
     )
     services.remix_render(remix_id=remix.id)
-    # session, user, the remix with its video, owner and requester
-    with django_assert_num_queries(3):
+    # session, user, its AI usage (remix, video, owner's policy: headers and robots meta),
+    # the remix with its video, owner and requester
+    with django_assert_num_queries(4):
         page = viewer_client.get(remix.get_absolute_url())
     assert 'data-testid="remix-image"' in page.text
     assert f'href="/remixes/{remix.public_id}/download/"' in page.text
