@@ -25,6 +25,7 @@ from consent.selectors import (
     consent_map,
     remix_permission,
 )
+from consent.usage import ai_usage
 from creatorhub.accounts.models import User
 from creatorhub.enqueue import enqueue_on_commit
 from creatorhub.videos.media import encode_jpeg, image_open
@@ -180,8 +181,9 @@ def remix_render_claimed(*, remix: Remix, consent: EffectiveConsent) -> str:
             video_title=video.title,
             creator=video.owner.username,
             poster_jpeg=poster_jpeg,
-            training_allowed=consent.training_allowed,
-            training_companies=consent.training_companies,
+            usage=ai_usage(
+                training_allowed=consent.training_allowed, companies=consent.training_companies
+            ),
         ),
     )
     name = output_name(remix)

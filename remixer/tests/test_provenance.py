@@ -15,6 +15,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from django.core.management import CommandError, call_command
 from PIL import Image, ImageFile
 
+from consent.usage import NOT_ALLOWED, ai_usage
 from creatorhub.videos.media import encode_jpeg
 from remixer import provenance
 from remixer.provenance import (
@@ -35,6 +36,7 @@ NS = {
     "photoshop": "http://ns.adobe.com/photoshop/1.0/",
     "Iptc4xmpExt": "http://iptc.org/std/Iptc4xmpExt/2008-02-29/",
 }
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 COMPOSITE = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
 
 
@@ -53,8 +55,7 @@ def info(**overrides) -> ProvenanceInfo:
         "video_title": "Sunset <at> the pier",
         "creator": "maya",
         "poster_jpeg": poster_jpeg(),
-        "training_allowed": False,
-        "training_companies": [],
+        "usage": NOT_ALLOWED,
     }
     return ProvenanceInfo(**{**fields, **overrides})
 
@@ -179,36 +180,61 @@ def test_signed_remix_is_trusted_with_actions_ingredient_and_our_assertion():
     )
 
 
-@pytest.mark.parametrize(
-    ("allowed", "companies", "use", "data_mining"),
-    [
-        (False, [], "notAllowed", "DMI-PROHIBITED-AIMLTRAINING"),
-        (True, [], "allowed", "DMI-ALLOWED"),
-        (True, ["Acme AI"], "constrained", "DMI-PROHIBITED-SEECONSTRAINT"),
-    ],
-)
-def test_training_preference_is_in_the_manifest_and_the_xmp(allowed, companies, use, data_mining):
-    signed = provenance_sign(
-        jpeg=remix_jpeg(), info=info(training_allowed=allowed, training_companies=companies)
-    )
-    entries = {a["label"]: a["data"] for a in active(manifest_report(signed))["assertions"]}[
-        "cawg.training-mining"
-    ]["entries"]
-    assert set(entries) == {
+TRAINING_ENTRIES = {
+    "cawg.training-mining": {
         "cawg.ai_generative_training",
         "cawg.ai_training",
         "cawg.ai_inference",
         "cawg.data_mining",
-    }
-    assert {entry["use"] for entry in entries.values()} == {use}
-    assert provenance_read(data=signed).ai_training == use
+    },
+    "c2pa.training-mining": {
+        "c2pa.ai_generative_training",
+        "c2pa.ai_training",
+        "c2pa.ai_inference",
+        "c2pa.data_mining",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("allowed", "companies", "use", "data_mining"),
+    [
+        # Not allowed: training, generative training, inference and data mining are all
+        # notAllowed in C2PA, so the XMP says all data mining is prohibited (not only training).
+        (False, [], "notAllowed", "DMI-PROHIBITED"),
+        (True, [], "allowed", "DMI-ALLOWED"),
+        (True, ["Acme AI"], "constrained", "DMI-PROHIBITED-SEECONSTRAINT"),
+    ],
+)
+def test_training_preference_is_in_both_c2pa_labels_and_the_xmp(
+    allowed, companies, use, data_mining
+):
+    usage = ai_usage(training_allowed=allowed, companies=companies)
+    signed = provenance_sign(jpeg=remix_jpeg(), info=info(usage=usage))
+    assertions = {a["label"]: a["data"] for a in active(manifest_report(signed))["assertions"]}
+    for label, keys in TRAINING_ENTRIES.items():
+        entries = assertions[label]["entries"]
+        assert set(entries) == keys
+        assert {entry["use"] for entry in entries.values()} == {use}
+        constraints = {entry.get("constraint_info") for entry in entries.values()}
+        assert constraints == {"Allowed only for: Acme AI" if companies else None}
+    credentials = provenance_read(data=signed)
+    assert credentials.ai_training == use
+    assert credentials.training["c2pa.ai_training"] == use
 
     xmp = xmp_of(signed)
-    assert xmp.get(f"{{{NS['plus']}}}DataMining") == (
+    assert xmp.findtext("plus:DataMining", namespaces=NS) == (
         f"http://ns.useplus.org/ldf/vocab/{data_mining}"
     )
-    assert xmp.get(f"{{{NS['photoshop']}}}Credit") == "@maya via Creator Hub (AI remix)"
-    assert xmp.get(f"{{{NS['Iptc4xmpExt']}}}DigitalSourceType") == COMPOSITE
+    assert xmp.findtext("photoshop:Credit", namespaces=NS) == "@maya via Creator Hub (AI remix)"
+    assert xmp.findtext("Iptc4xmpExt:DigitalSourceType", namespaces=NS) == COMPOSITE
+    # plus:OtherConstraints is a Lang Alt (rdf:Alt of one x-default rdf:li), only with a list.
+    items = xmp.findall("plus:OtherConstraints/rdf:Alt/rdf:li", NS)
+    if companies:
+        assert [item.get(XML_LANG) for item in items] == ["x-default"]
+        assert "Allowed only for: Acme AI" in items[0].text
+    else:
+        assert xmp.find("plus:OtherConstraints", NS) is None
 
 
 @pytest.mark.parametrize(
@@ -228,7 +254,9 @@ def test_training_mining_entries_outside_the_vocabulary_raise(entries):
 
 
 def test_training_mining_entries_for_an_allow_list_name_the_companies():
-    entries = training_mining_entries(allowed=True, companies=["Acme AI", "Beta"])
+    entries = training_mining_entries(
+        ai_usage(training_allowed=True, companies=["Acme AI", "Beta"])
+    )
     assert entries["cawg.ai_training"] == {
         "use": "constrained",
         "constraint_info": "Allowed only for: Acme AI, Beta",
