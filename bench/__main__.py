@@ -7,7 +7,7 @@ import sys
 
 from bench.harness import bench_database, setup_django
 
-BENCHMARKS = ["library_page", "consent", "provenance", "remix_render", "regeneration"]
+BENCHMARKS = ["library_page", "consent", "provenance", "remix_render", "regeneration", "resign"]
 
 
 def main(names: list[str]) -> None:

@@ -98,8 +98,11 @@ def remixes_claim_resign(*, remix_ids: list[int]) -> list[tuple[Remix, Effective
     """Claim published remixes marked `resign` with a conditional UPDATE (version + 1: the
     version the new file gets); the remix stays published, serving its current file, meanwhile.
     A later claim supersedes this one (its publish then finds another version)."""
+    from remixer.services import without_waiting_for_disk
+
     now = timezone.now()
     with transaction.atomic():
+        without_waiting_for_disk()
         free = list(
             Remix.objects.select_for_update(skip_locked=True)
             .filter(id__in=remix_ids, status=Remix.Status.PUBLISHED, resign=True)
@@ -147,9 +150,10 @@ def remix_resign_claimed(*, remix: Remix, consent: EffectiveConsent) -> str:
 def _publish_resigned(remix: Remix, name: str, *, checked: EffectiveConsent) -> str | None:
     """Make `name` the remix's file, under the consent lock, if the remix is still published at
     this claim's version and the training choice is still the one signed. None when published."""
-    from remixer.services import delete_other_versions
+    from remixer.services import delete_other_versions, without_waiting_for_disk
 
     with transaction.atomic():
+        without_waiting_for_disk()  # a lost commit leaves `resign` set: the reconciler redoes it
         policy = (
             CreatorPolicy.objects.select_for_update()
             .filter(creator_id=remix.video.owner_id)

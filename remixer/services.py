@@ -102,7 +102,7 @@ def remix_request(*, requester: User, video: Video, template: str, inputs: dict)
     return remix
 
 
-def _without_waiting_for_disk() -> None:
+def without_waiting_for_disk() -> None:
     """Commit this transaction without waiting for the WAL to reach disk (PostgreSQL).
 
     For a render's claim and publish only: other sessions see the commit at once, so the
@@ -121,7 +121,7 @@ def remixes_claim(*, remix_ids: list[int]) -> list[tuple[Remix, EffectiveConsent
     the batch (the check before rendering; publishing checks again under the lock)."""
     now = timezone.now()
     with transaction.atomic():
-        _without_waiting_for_disk()
+        without_waiting_for_disk()
         free = list(
             Remix.objects.select_for_update(skip_locked=True)
             .filter(id__in=remix_ids, status=Remix.Status.QUEUED)
@@ -221,7 +221,7 @@ def _publish(remix: Remix, name: str, *, checked: EffectiveConsent) -> str:
     """Publish under the consent lock. `checked` is the consent the render was checked and
     signed under; its ledger seq is what the file's credentials say, and the database too."""
     with transaction.atomic():
-        _without_waiting_for_disk()
+        without_waiting_for_disk()
         # The consent lock: a consent change holds it while it commits, so this check sees
         # either the consent before the change (and the change's sync withdraws us) or after.
         policy = (
