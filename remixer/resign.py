@@ -25,6 +25,7 @@ from consent.selectors import EffectiveConsent, consent_map, remix_permission
 from consent.usage import AIUsage, ai_usage
 from creatorhub.enqueue import enqueue_on_commit
 from creatorhub.videos.media import encode_jpeg
+from remixer import engines
 from remixer.models import Remix
 from remixer.provenance import ProvenanceInfo, provenance_sign
 
@@ -130,8 +131,11 @@ def remix_resign_claimed(*, remix: Remix, consent: EffectiveConsent) -> str:
     unsigned = unsigned_read(public_id=remix.public_id)
     outcome = "resigned"
     if unsigned is None:  # published before unsigned renders were kept: render it again
-        poster_jpeg, poster = poster_read(remix.video)
-        unsigned = encode_jpeg(remix_unsigned_render(remix, poster))
+        try:
+            poster_jpeg, poster = poster_read(remix.video)
+            unsigned = encode_jpeg(remix_unsigned_render(remix, poster))
+        except engines.RenderError as error:
+            return _fail_unsignable(remix, str(error))
         unsigned_save(public_id=remix.public_id, jpeg=unsigned)
         outcome = "rerendered"
     signed = provenance_sign(
@@ -145,6 +149,30 @@ def remix_resign_claimed(*, remix: Remix, consent: EffectiveConsent) -> str:
         default_storage.delete(name)
     default_storage.save(name, ContentFile(signed))
     return _publish_resigned(remix, name, checked=consent) or outcome
+
+
+def _fail_unsignable(remix: Remix, error: str) -> str:
+    """A published file that can be neither signed again nor rendered again would go on saying
+    an old choice: it is withdrawn (failed, with the reason), unless something else moved the
+    remix on meanwhile."""
+    from remixer.services import MAX_ATTEMPTS
+
+    reason = f"Could not be signed with the creator's current AI-training choice: {error}"
+    with transaction.atomic():
+        name = remix.output.name
+        failed = Remix.objects.filter(
+            id=remix.id, status=Remix.Status.PUBLISHED, version=remix.version
+        ).update(
+            status=Remix.Status.FAILED,
+            reason=reason[:300],
+            output="",
+            resign=False,
+            attempts=MAX_ATTEMPTS,
+            updated_at=timezone.now(),
+        )
+        if failed and name:
+            transaction.on_commit(lambda: default_storage.delete(name))
+    return "failed" if failed else "superseded"
 
 
 def _publish_resigned(remix: Remix, name: str, *, checked: EffectiveConsent) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
@@ -173,3 +174,19 @@ def test_the_reconciler_finds_files_signed_before_the_choice_was_recorded(viewer
     assert (held, marked) == (0, 1)
     remix.refresh_from_db()
     assert remix.resign and remix.regeneration_id is not None
+
+
+def test_a_remix_that_can_be_neither_signed_nor_rendered_again_stops_being_served(
+    viewer, creator, video, anon_client
+):
+    allow(creator, training=True)
+    (remix,) = published(viewer, video, 1)
+    resign.unsigned_delete(public_ids=[remix.public_id])
+    video.poster.save("broken.jpg", ContentFile(b"not a jpeg"), save=True)
+    allow(creator, training=False)
+    sync.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator))
+    [(claimed, consent)] = resign.remixes_claim_resign(remix_ids=[remix.id])
+    assert resign.remix_resign_claimed(remix=claimed, consent=consent) == "failed"
+    remix.refresh_from_db()
+    assert remix.status == "failed" and not remix.output and not remix.resign
+    assert "AI-training choice" in remix.reason
