@@ -47,7 +47,7 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	@bash scripts/services.sh
-	@bash scripts/ensure-packages.sh fonts chromium
+	@bash scripts/ensure-packages.sh fonts chromium exiftool
 	DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
 

@@ -14,6 +14,7 @@ BENCHMARKS = [
     "remix_render",
     "regeneration",
     "signals",
+    "resign",
 ]
 
 

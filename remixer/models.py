@@ -49,6 +49,15 @@ class Remix(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The creator's AI-training choice the published file embeds (its C2PA and XMP), so a
+    # change finds, set-based, the files that say something else. Null: signed before this
+    # was recorded (re-rendered, there being no unsigned copy).
+    signed_training = models.BooleanField(null=True, blank=True)
+    signed_companies = models.JSONField(default=list, blank=True)
+    resign = models.BooleanField(
+        default=False,
+        help_text="Published, but its file says an old AI-training choice: to be signed again.",
+    )
     regeneration = models.ForeignKey(
         "Regeneration",
         on_delete=models.SET_NULL,
@@ -111,7 +120,8 @@ class Backdrop(models.Model):
 
 
 class Regeneration(models.Model):
-    """Held remixes put back on the queue because a creator's consent returned.
+    """Held remixes put back on the queue because a creator's consent returned, and published
+    remixes signed again because the creator's AI-training choice changed.
 
     One row per creator and consent ledger seq: the sync for a consent change records it even
     when it requeued nothing, so the creator's page knows the change has been looked at.
@@ -124,6 +134,9 @@ class Regeneration(models.Model):
     )
     ledger_seq = models.PositiveBigIntegerField()
     total = models.PositiveIntegerField(default=0)
+    resigns = models.PositiveIntegerField(
+        default=0, help_text="How many of the total are published remixes signed again."
+    )
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -23,12 +23,16 @@ import c2pa
 from django.conf import settings
 from PIL import Image
 
+from consent.usage import NOT_ALLOWED, AIUsage
 from creatorhub.videos.media import MediaError, TooManyPixels, image_open
 from remixer.provenance_keys import key_paths
 from remixer.provenance_signals import (
+    C2PA_TRAINING_LABEL,
+    CAWG_TRAINING_LABEL,
     COMPOSITE_AI,
     TRAINING_MINING_KEYS,
     embed_xmp,
+    training_mining_assertions,
     training_mining_entries,
     validate_training_mining,
     xmp_packet,
@@ -36,7 +40,7 @@ from remixer.provenance_signals import (
 
 GENERATOR = {"name": "Creator Hub", "version": "0.1.0"}
 REMIX_ASSERTION = "com.creatorhub.remix"
-TRAINING_ASSERTION = "cawg.training-mining"
+TRAINING_ASSERTIONS = (CAWG_TRAINING_LABEL, C2PA_TRAINING_LABEL)
 VIDEO_KEY = "com.creatorhub.video"
 CREATOR_KEY = "com.creatorhub.creator"
 THUMBNAIL_LONG_EDGE = 320
@@ -85,13 +89,11 @@ class ProvenanceInfo:
     video_title: str
     creator: str
     poster_jpeg: bytes = field(repr=False)
-    training_allowed: bool = False
-    training_companies: tuple[str, ...] = ()
+    usage: AIUsage = NOT_ALLOWED  # the source's AI-use decision, from consent.usage.ai_usage
 
     def __post_init__(self) -> None:
         # Accept lists from callers but keep the dataclass hashable and immutable.
         object.__setattr__(self, "scopes", tuple(self.scopes))
-        object.__setattr__(self, "training_companies", tuple(self.training_companies))
         if not self.poster_jpeg:
             raise ValueError("ProvenanceInfo needs the poster frame the remix was made from.")
 
@@ -108,7 +110,7 @@ class Credentials:
     template: str | None = None
     scopes: tuple[str, ...] = ()
     consent_seq: int | None = None
-    training: dict[str, str] = field(default_factory=dict)
+    training: dict[str, str] = field(default_factory=dict)  # entry key → use, both labels
     failures: tuple[str, ...] = ()
 
     @property
@@ -205,7 +207,7 @@ def _reader_context() -> c2pa.Context:
 # --- signing ---------------------------------------------------------------------------------
 
 
-def _manifest(info: ProvenanceInfo, training: dict) -> dict:
+def _manifest(info: ProvenanceInfo) -> dict:
     return {
         "claim_generator_info": [GENERATOR],
         "title": f"AI remix of “{info.video_title}”",
@@ -235,7 +237,7 @@ def _manifest(info: ProvenanceInfo, training: dict) -> dict:
                     "consent_seq": info.consent_seq,
                 },
             },
-            {"label": TRAINING_ASSERTION, "data": {"entries": training}},
+            *training_mining_assertions(info.usage),
         ],
     }
 
@@ -266,14 +268,11 @@ def _thumbnail(jpeg: bytes) -> bytes:
 def provenance_sign(*, jpeg: bytes, info: ProvenanceInfo) -> bytes:
     """The JPEG with XMP (plus:DataMining, credit, digital source type) and a signed C2PA
     manifest embedded. Raises ProvenanceError if the keys are missing or c2pa refuses."""
-    training = training_mining_entries(
-        allowed=info.training_allowed, companies=info.training_companies
-    )
-    source = embed_xmp(jpeg, xmp_packet(info))
+    source = embed_xmp(jpeg, xmp_packet(usage=info.usage, creator=info.creator))
     signer = _signer()
     output = io.BytesIO()
     try:
-        builder = c2pa.Builder(_manifest(info, training), _builder_context())
+        builder = c2pa.Builder(_manifest(info), _builder_context())
         with builder:
             builder.add_resource(POSTER_THUMBNAIL, io.BytesIO(_thumbnail(info.poster_jpeg)))
             builder.add_ingredient(_ingredient(info), "image/jpeg", io.BytesIO(info.poster_jpeg))
@@ -343,7 +342,11 @@ def _credentials(report: dict) -> Credentials:
         if isinstance(item, dict)
     }
     remix = assertions.get(REMIX_ASSERTION) or {}
-    entries = (assertions.get(TRAINING_ASSERTION) or {}).get("entries") or {}
+    entries = {
+        key: entry
+        for label in TRAINING_ASSERTIONS
+        for key, entry in ((assertions.get(label) or {}).get("entries") or {}).items()
+    }
     poster = next(
         (
             ingredient.get("metadata") or {}

@@ -1,5 +1,13 @@
-"""Machine-readable AI-use signals in a remix: CAWG training-mining entries for the C2PA
-manifest, and XMP (IPTC/PLUS data-mining, credit line, digital source type).
+"""Machine-readable AI-use signals in a remix, all rendered from one `AIUsage`
+(consent/usage.py): the training-mining entries of the C2PA manifest, under both the CAWG label
+(`cawg.training-mining`) and the older C2PA 1.x label (`c2pa.training-mining`) that some readers
+still know alone, and XMP (IPTC/PLUS data mining, credit line, digital source type).
+
+- allowed: every C2PA entry (both labels) `allowed`; plus:DataMining DMI-ALLOWED.
+- constrained: every entry `constrained`, "Allowed only for: A, B";
+  DMI-PROHIBITED-SEECONSTRAINT, and the same in plus:OtherConstraints (a Lang Alt).
+- notAllowed: every entry (training, generative training, inference, data mining)
+  `notAllowed`; DMI-PROHIBITED (all data mining, AI/ML training included).
 
 The XMP is written as an APP1 segment straight into the encoded bytes, so the JPEG is not
 decoded and re-encoded (no quality loss, ~microseconds). c2pa keeps the segment when it signs.
@@ -7,54 +15,62 @@ decoded and re-encoded (no quality loss, ~microseconds). c2pa keeps the segment 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
-from xml.sax.saxutils import quoteattr
+from collections.abc import Mapping
+from xml.sax.saxutils import escape
 
-if TYPE_CHECKING:
-    from remixer.provenance import ProvenanceInfo
+from consent.usage import AIUsage, Training
 
 COMPOSITE_AI = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
 XMP_HEADER = b"http://ns.adobe.com/xap/1.0/\x00"
 PLUS_VOCAB = "http://ns.useplus.org/ldf/vocab/"
-DMI_PROHIBITED_TRAINING = PLUS_VOCAB + "DMI-PROHIBITED-AIMLTRAINING"
+DMI_PROHIBITED = PLUS_VOCAB + "DMI-PROHIBITED"
 DMI_ALLOWED = PLUS_VOCAB + "DMI-ALLOWED"
 DMI_SEE_CONSTRAINT = PLUS_VOCAB + "DMI-PROHIBITED-SEECONSTRAINT"
 MAX_SEGMENT = 65_533  # the 16-bit length counts itself
 
-TRAINING_MINING_KEYS = (
-    "cawg.ai_generative_training",
-    "cawg.ai_training",
-    "cawg.ai_inference",
-    "cawg.data_mining",
-)
+CAWG_TRAINING_LABEL = "cawg.training-mining"
+C2PA_TRAINING_LABEL = "c2pa.training-mining"  # C2PA 1.x; removed in 2.0, still read by some
+USES = ("ai_generative_training", "ai_training", "ai_inference", "data_mining")
+TRAINING_LABELS = {
+    CAWG_TRAINING_LABEL: tuple(f"cawg.{use}" for use in USES),
+    C2PA_TRAINING_LABEL: tuple(f"c2pa.{use}" for use in USES),
+}
+TRAINING_MINING_KEYS = TRAINING_LABELS[CAWG_TRAINING_LABEL]
 TRAINING_MINING_USES = ("allowed", "notAllowed", "constrained")
 
 
-def training_mining_entries(*, allowed: bool, companies: Sequence[str] = ()) -> dict:
-    """The cawg.training-mining entries for a creator's training preference.
+def constraint_text(usage: AIUsage) -> str:
+    return "Allowed only for: " + ", ".join(usage.companies)
 
-    Not allowed: every use notAllowed. Allowed for everyone: allowed. Allowed only for named
-    companies: constrained, naming them (the TDM reservation stays, as in the consent app)."""
-    if not allowed:
-        entry = {"use": "notAllowed"}
-    elif companies:
-        entry = {
-            "use": "constrained",
-            "constraint_info": "Allowed only for: " + ", ".join(companies),
-        }
+
+def training_mining_entries(usage: AIUsage, *, label: str = CAWG_TRAINING_LABEL) -> dict:
+    """The entries of a training-mining assertion (`label`) for `usage`: every use (training,
+    generative training, inference, data mining) says the same: allowed, notAllowed, or
+    constrained naming the companies (the TDM reservation stays, as in the consent app)."""
+    if usage.training == Training.CONSTRAINED:
+        entry = {"use": "constrained", "constraint_info": constraint_text(usage)}
     else:
-        entry = {"use": "allowed"}
-    return validate_training_mining({key: dict(entry) for key in TRAINING_MINING_KEYS})
+        entry = {"use": str(usage.training)}
+    return validate_training_mining(
+        {key: dict(entry) for key in TRAINING_LABELS[label]}, label=label
+    )
 
 
-def validate_training_mining(entries: Mapping) -> dict:
-    """Check entries against the CAWG vocabulary (c2pa stores whatever it is given)."""
+def training_mining_assertions(usage: AIUsage) -> list[dict]:
+    """Both training-mining assertions for a manifest, saying the same thing."""
+    return [
+        {"label": label, "data": {"entries": training_mining_entries(usage, label=label)}}
+        for label in TRAINING_LABELS
+    ]
+
+
+def validate_training_mining(entries: Mapping, *, label: str = CAWG_TRAINING_LABEL) -> dict:
+    """Check entries against the label's vocabulary (c2pa stores whatever it is given)."""
     if not isinstance(entries, Mapping) or not entries:
-        raise ValueError("cawg.training-mining needs at least one entry.")
-    unknown = set(entries) - set(TRAINING_MINING_KEYS)
+        raise ValueError(f"{label} needs at least one entry.")
+    unknown = set(entries) - set(TRAINING_LABELS[label])
     if unknown:
-        raise ValueError(f"Unknown cawg.training-mining entries: {', '.join(sorted(unknown))}.")
+        raise ValueError(f"Unknown {label} entries: {', '.join(sorted(unknown))}.")
     for key, entry in entries.items():
         if not isinstance(entry, Mapping) or set(entry) - {"use", "constraint_info"}:
             raise ValueError(f"{key}: an entry has 'use' and optionally 'constraint_info'.")
@@ -66,34 +82,50 @@ def validate_training_mining(entries: Mapping) -> dict:
     return {key: dict(entry) for key, entry in entries.items()}
 
 
-def data_mining_value(*, allowed: bool, companies: tuple[str, ...] | list[str] = ()) -> str:
-    """The PLUS DataMining URI for a training preference (an allow-list keeps a reservation)."""
-    if not allowed:
-        return DMI_PROHIBITED_TRAINING
-    return DMI_SEE_CONSTRAINT if companies else DMI_ALLOWED
+def data_mining_value(usage: AIUsage) -> str:
+    """The PLUS DataMining URI saying what the C2PA entries say. Not allowed covers inference
+    and all data mining too, hence DMI-PROHIBITED rather than DMI-PROHIBITED-AIMLTRAINING; an
+    allow-list keeps a reservation, with the companies in plus:OtherConstraints."""
+    if usage.training == Training.ALLOWED:
+        return DMI_ALLOWED
+    if usage.training == Training.CONSTRAINED:
+        return DMI_SEE_CONSTRAINT
+    return DMI_PROHIBITED
 
 
-def xmp_packet(info: ProvenanceInfo) -> bytes:
-    properties = {
-        "plus:DataMining": data_mining_value(
-            allowed=info.training_allowed, companies=info.training_companies
-        ),
-        "photoshop:Credit": f"@{info.creator} via Creator Hub (AI remix)",
-        "Iptc4xmpExt:DigitalSourceType": COMPOSITE_AI,
-    }
-    if info.training_allowed and info.training_companies:
-        properties["plus:OtherConstraints"] = "AI/ML training allowed only for: " + ", ".join(
-            info.training_companies
+def other_constraints(usage: AIUsage) -> str | None:
+    if usage.training != Training.CONSTRAINED:
+        return None
+    return "Data mining and AI/ML training, generative training and inference: " + (
+        constraint_text(usage)
+    )
+
+
+def xmp_packet(*, usage: AIUsage, creator: str) -> bytes:
+    """The XMP packet: plus:DataMining (and plus:OtherConstraints as the Lang Alt the PLUS
+    schema defines), the credit line and the digital source type."""
+    properties = [
+        f"<plus:DataMining>{escape(data_mining_value(usage))}</plus:DataMining>",
+        f"<photoshop:Credit>{escape(f'@{creator} via Creator Hub (AI remix)')}</photoshop:Credit>",
+        f"<Iptc4xmpExt:DigitalSourceType>{COMPOSITE_AI}</Iptc4xmpExt:DigitalSourceType>",
+    ]
+    constraints = other_constraints(usage)
+    if constraints:
+        properties.append(
+            "<plus:OtherConstraints><rdf:Alt>"
+            f'<rdf:li xml:lang="x-default">{escape(constraints)}</rdf:li>'
+            "</rdf:Alt></plus:OtherConstraints>"
         )
-    attributes = "\n    ".join(f"{name}={quoteattr(value)}" for name, value in properties.items())
+    body = "\n   ".join(properties)
     packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about=""
     xmlns:plus="http://ns.useplus.org/ldf/xmp/1.0/"
     xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/"
-    xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/"
-    {attributes}/>
+    xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/">
+   {body}
+  </rdf:Description>
  </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>"""

@@ -103,6 +103,11 @@ class RegenerationProgress:
         return self.regeneration is not None and self.pending == 0
 
     @property
+    def resigning_only(self) -> bool:
+        """Only published remixes signed again (a change of the AI-training choice)."""
+        return self.regeneration is not None and self.regeneration.resigns == self.total
+
+    @property
     def polling(self) -> bool:
         return self.waiting or (self.regeneration is not None and not self.finished)
 
@@ -141,7 +146,11 @@ def regeneration_progress(
         if regeneration is None:
             return RegenerationProgress()
     counts = Remix.objects.filter(regeneration=regeneration).aggregate(
-        pending=Count("id", filter=Q(status__in=(Remix.Status.QUEUED, Remix.Status.RENDERING))),
+        pending=Count(
+            "id",
+            filter=Q(status__in=(Remix.Status.QUEUED, Remix.Status.RENDERING))
+            | Q(status=Remix.Status.PUBLISHED, resign=True),
+        ),
         published=Count("id", filter=Q(status=Remix.Status.PUBLISHED)),
     )
     return RegenerationProgress(regeneration=regeneration, **counts)

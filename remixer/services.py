@@ -19,7 +19,7 @@ from django.utils import timezone
 from PIL import Image
 
 from consent.models import CreatorPolicy
-from consent.scopes import mask_to_names, scopes_to_mask
+from consent.scopes import scopes_to_mask
 from consent.selectors import (
     EffectiveConsent,
     consent_map,
@@ -34,7 +34,14 @@ from remixer import engines
 from remixer.backdrops import backdrop_images, backdrop_names
 from remixer.models import Notification, Remix
 from remixer.notifications import notify
-from remixer.provenance import ProvenanceInfo, provenance_sign
+from remixer.provenance import provenance_sign
+from remixer.resign import (
+    provenance_info,
+    signed_fields,
+    unsigned_delete,
+    unsigned_save,
+    usage_of,
+)
 
 TEMPLATE_SCOPES = {
     Remix.Template.CAPTION: scopes_to_mask(["caption"]),
@@ -95,7 +102,7 @@ def remix_request(*, requester: User, video: Video, template: str, inputs: dict)
     return remix
 
 
-def _without_waiting_for_disk() -> None:
+def without_waiting_for_disk() -> None:
     """Commit this transaction without waiting for the WAL to reach disk (PostgreSQL).
 
     For a render's claim and publish only: other sessions see the commit at once, so the
@@ -114,7 +121,7 @@ def remixes_claim(*, remix_ids: list[int]) -> list[tuple[Remix, EffectiveConsent
     the batch (the check before rendering; publishing checks again under the lock)."""
     now = timezone.now()
     with transaction.atomic():
-        _without_waiting_for_disk()
+        without_waiting_for_disk()
         free = list(
             Remix.objects.select_for_update(skip_locked=True)
             .filter(id__in=remix_ids, status=Remix.Status.QUEUED)
@@ -163,25 +170,20 @@ def remix_render_claimed(*, remix: Remix, consent: EffectiveConsent) -> str:
         return "held"
     try:
         poster_jpeg, poster = poster_read(video)
-        image = _render_image(remix, poster)
+        image = remix_unsigned_render(remix, poster)
     except engines.RenderError as error:
         _claimed(remix).update(
             status=Remix.Status.FAILED, reason=str(error)[:300], updated_at=timezone.now()
         )
         return "failed"
+    unsigned = encode_jpeg(image)
+    # Kept privately, so a change of the creator's training choice is signed again without a
+    # render (remixer/resign.py).
+    unsigned_save(public_id=remix.public_id, jpeg=unsigned)
     signed = provenance_sign(
-        jpeg=encode_jpeg(image),
-        info=ProvenanceInfo(
-            remix_id=remix.public_id,
-            template=remix.template,
-            scopes=mask_to_names(remix.scopes),
-            consent_seq=decision.ledger_seq,
-            video_id=video.public_id,
-            video_title=video.title,
-            creator=video.owner.username,
-            poster_jpeg=poster_jpeg,
-            training_allowed=consent.training_allowed,
-            training_companies=consent.training_companies,
+        jpeg=unsigned,
+        info=provenance_info(
+            remix, poster_jpeg=poster_jpeg, consent=consent, seq=decision.ledger_seq
         ),
     )
     name = output_name(remix)
@@ -204,7 +206,7 @@ def poster_read(video: Video) -> tuple[bytes, Image.Image]:
     return data, poster.convert("RGB")
 
 
-def _render_image(remix: Remix, poster: Image.Image) -> Image.Image:
+def remix_unsigned_render(remix: Remix, poster: Image.Image) -> Image.Image:
     request = engines.RenderRequest(
         poster=poster,
         template=remix.template,
@@ -219,7 +221,7 @@ def _publish(remix: Remix, name: str, *, checked: EffectiveConsent) -> str:
     """Publish under the consent lock. `checked` is the consent the render was checked and
     signed under; its ledger seq is what the file's credentials say, and the database too."""
     with transaction.atomic():
-        _without_waiting_for_disk()
+        without_waiting_for_disk()
         # The consent lock: a consent change holds it while it commits, so this check sees
         # either the consent before the change (and the change's sync withdraws us) or after.
         policy = (
@@ -245,6 +247,9 @@ def _publish(remix: Remix, name: str, *, checked: EffectiveConsent) -> str:
             transaction.on_commit(lambda: default_storage.delete(name))
             _hold(current, decision.reason)
             return "held"
+        # Signed under the checked training choice; if it changed since, the file is published
+        # (its remix consent holds) and signed again at once.
+        outdated = usage_of(consent) != usage_of(checked)
         now = timezone.now()
         Remix.objects.filter(id=remix.id).update(
             status=Remix.Status.PUBLISHED,
@@ -253,18 +258,24 @@ def _publish(remix: Remix, name: str, *, checked: EffectiveConsent) -> str:
             published_at=now,
             updated_at=now,
             consent_seq=checked.ledger_seq,
+            resign=outdated,
+            **signed_fields(checked),
         )
+        if outdated:
+            from remixer.tasks import resign_remixes
+
+            enqueue_on_commit(resign_remixes, [remix.id])
         if current.regeneration_id is None:  # a regeneration tells its requesters once, at the end
             notify(
                 recipients=[(remix.requester_id, remix)],
                 kind=Notification.Kind.PUBLISHED,
                 message=f"Your {remix.template} remix of “{remix.video.title}” is ready.",
             )
-    transaction.on_commit(lambda: _delete_other_versions(remix.public_id, keep=name))
+    transaction.on_commit(lambda: delete_other_versions(remix.public_id, keep=name))
     return "published"
 
 
-def _delete_other_versions(public_id: str, *, keep: str) -> None:
+def delete_other_versions(public_id: str, *, keep: str) -> None:
     folder = f"remixes/{public_id}"
     try:
         _, files = default_storage.listdir(folder)
@@ -325,6 +336,7 @@ def remix_takedown(*, remix: Remix, actor: User, reason: str = "") -> bool:
     )
     if name:
         transaction.on_commit(lambda: media_files_delete(names=[name]))
+    transaction.on_commit(lambda: unsigned_delete(public_ids=[current.public_id]))
     notify(
         recipients=[(remix.requester_id, remix)],
         kind=Notification.Kind.TAKEN_DOWN,

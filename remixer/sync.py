@@ -19,6 +19,7 @@ from creatorhub.enqueue import enqueue_on_commit
 from creatorhub.videos.services import media_files_delete
 from remixer.models import Notification, Regeneration, Remix
 from remixer.notifications import notify
+from remixer.resign import unsigned_delete
 
 LIVE = (Remix.Status.QUEUED, Remix.Status.RENDERING, Remix.Status.PUBLISHED)
 PENDING = (Remix.Status.QUEUED, Remix.Status.RENDERING)
@@ -40,13 +41,18 @@ def _of_creator(creator_id: int | None) -> QuerySet[Remix]:
 
 
 def remixes_sync_with_consent(
-    *, creator_id: int | None = None, ledger_seq: int | None = None
+    *,
+    creator_id: int | None = None,
+    ledger_seq: int | None = None,
+    resign_stale_before: dt.datetime | None = None,
 ) -> tuple[int, int]:
     """Make remixes agree with consent now, set-based: live remixes consent no longer allows
-    are held and their files removed; held remixes consent allows again are queued as a
-    Regeneration per creator. `ledger_seq` is the consent change being synced (recorded even
-    when nothing returns, so the creator's page knows it has been looked at).
-    Returns (held, requeued)."""
+    are held and their files removed; held remixes consent allows again are queued, and
+    published remixes whose files say an old AI-training choice are marked to be signed again,
+    as one Regeneration per creator. `ledger_seq` is the consent change being synced (recorded
+    even when nothing changes, so the creator's page knows it has been looked at). The
+    reconciler passes `resign_stale_before`, so re-signs already under way are left alone
+    unless they have not moved since then. Returns (held, requeued or marked for re-signing)."""
     with transaction.atomic():
         held = remixes_hold_revoked(creator_id=creator_id)
         returning: dict[int, list[int]] = defaultdict(list)
@@ -56,14 +62,44 @@ def remixes_sync_with_consent(
             .values_list("id", "video__owner_id")
         ):
             returning[owner_id].append(remix_id)
-        requeued = _regenerate(returning, ledger_seq=ledger_seq)
-        if creator_id is not None and ledger_seq is not None and creator_id not in returning:
+        resigning: dict[int, list[int]] = defaultdict(list)
+        for remix_id, owner_id in _signals_outdated(
+            creator_id=creator_id, stale_before=resign_stale_before
+        ):
+            resigning[owner_id].append(remix_id)
+        changed = _regenerate(returning, resigning, ledger_seq=ledger_seq)
+        if (
+            creator_id is not None
+            and ledger_seq is not None
+            and creator_id not in returning
+            and creator_id not in resigning
+        ):
             Regeneration.objects.get_or_create(
                 creator_id=creator_id,
                 ledger_seq=ledger_seq,
                 defaults={"finished_at": timezone.now()},
             )
-    return held, requeued
+    return held, changed
+
+
+def _signals_outdated(
+    *, creator_id: int | None, stale_before: dt.datetime | None
+) -> list[tuple[int, int]]:
+    """(id, creator) of published remixes whose file says another AI-training choice than the
+    creator's policy now (or was signed before the choice was recorded), compared in SQL."""
+    policy = "video__owner__consent_policy__"
+    outdated = (
+        _of_creator(creator_id)
+        .filter(status=Remix.Status.PUBLISHED)
+        .filter(
+            Q(signed_training__isnull=True)
+            | ~Q(signed_training=F(f"{policy}training_allowed"))
+            | ~Q(signed_companies=F(f"{policy}training_companies"))
+        )
+    )
+    if stale_before is not None:
+        outdated = outdated.filter(Q(resign=False) | Q(updated_at__lt=stale_before))
+    return list(outdated.values_list("id", "video__owner_id"))
 
 
 def remixes_hold_revoked(*, creator_id: int | None = None) -> int:
@@ -76,53 +112,74 @@ def remixes_hold_revoked(*, creator_id: int | None = None) -> int:
     revoked = _permitted(_of_creator(creator_id).filter(status__in=LIVE)).filter(
         consent_permitted=False
     )
-    found = list(revoked.values_list("output", "requester_id"))
+    found = list(revoked.values_list("output", "requester_id", "public_id"))
     if not found:
         return 0
     # Only those still live when the UPDATE reaches them: a takedown stays a takedown.
     held = Remix.objects.filter(id__in=revoked.values("id"), status__in=LIVE).update(
         status=Remix.Status.HELD, reason=REVOKED_REASON, output="", updated_at=timezone.now()
     )
-    files = [output for output, _ in found if output]
+    files = [output for output, _, _ in found if output]
     if files:
         transaction.on_commit(lambda: media_files_delete(names=files))
+    # Their unsigned renders too: a remix that returns is rendered again.
+    public_ids = [public_id for _, _, public_id in found]
+    transaction.on_commit(lambda: unsigned_delete(public_ids=public_ids))
     notify(
-        recipients={(requester_id, None) for _, requester_id in found},
+        recipients={(requester_id, None) for _, requester_id, _ in found},
         kind=Notification.Kind.HELD,
         message="Remixes of yours were withdrawn: the creator no longer allows them.",
     )
     return held
 
 
-def _regenerate(returning: dict[int, list[int]], *, ledger_seq: int | None) -> int:
-    """Queue each creator's returning remixes under a Regeneration and enqueue them in chunks."""
-    if not returning:
+def _regenerate(
+    returning: dict[int, list[int]],
+    resigning: dict[int, list[int]],
+    *,
+    ledger_seq: int | None,
+) -> int:
+    """Record each creator's returning remixes (queued to render) and published remixes to sign
+    again under one Regeneration, and enqueue both in chunks. Idempotent: a sync delivered
+    twice counts nothing twice."""
+    creators = set(returning) | set(resigning)
+    if not creators:
         return 0
-    from remixer.tasks import render_remixes
+    from remixer.tasks import render_remixes, resign_remixes
 
     if ledger_seq is None:
         seqs = dict(
-            CreatorPolicy.objects.filter(creator_id__in=returning).values_list(
+            CreatorPolicy.objects.filter(creator_id__in=creators).values_list(
                 "creator_id", "ledger_seq"
             )
         )
-    requeued = 0
-    for owner_id, ids in returning.items():
+    changed = 0
+    for owner_id in creators:
         seq = ledger_seq if ledger_seq is not None else seqs.get(owner_id, 0)
         regeneration, _ = Regeneration.objects.get_or_create(creator_id=owner_id, ledger_seq=seq)
-        count = Remix.objects.filter(id__in=ids, status=Remix.Status.HELD).update(
-            status=Remix.Status.QUEUED,
-            reason="",
-            regeneration=regeneration,
-            updated_at=timezone.now(),
+        now = timezone.now()
+        ids = returning.get(owner_id, [])
+        requeued = Remix.objects.filter(id__in=ids, status=Remix.Status.HELD).update(
+            status=Remix.Status.QUEUED, reason="", regeneration=regeneration, updated_at=now
+        )
+        stale = resigning.get(owner_id, [])
+        # Re-enqueued even if already marked (a newer choice to sign), counted once.
+        resigns = (
+            Remix.objects.filter(id__in=stale, status=Remix.Status.PUBLISHED)
+            .exclude(regeneration=regeneration, resign=True)
+            .update(resign=True, regeneration=regeneration, updated_at=now)
         )
         Regeneration.objects.filter(id=regeneration.id).update(
-            total=F("total") + count, finished_at=None
+            total=F("total") + requeued + resigns,
+            resigns=F("resigns") + resigns,
+            finished_at=None,
         )
-        requeued += count
+        changed += requeued + resigns
         for start in range(0, len(ids), RENDER_CHUNK):
             enqueue_on_commit(render_remixes, ids[start : start + RENDER_CHUNK])
-    return requeued
+        for start in range(0, len(stale), RENDER_CHUNK):
+            enqueue_on_commit(resign_remixes, stale[start : start + RENDER_CHUNK])
+    return changed
 
 
 def regenerations_of(*, remix_ids: Iterable[int]) -> list[int]:
@@ -139,9 +196,15 @@ def regenerations_finish(*, ids: Iterable[int] | None = None) -> int:
     candidates = Regeneration.objects.filter(finished_at__isnull=True)
     if ids is not None:
         candidates = candidates.filter(id__in=ids)
+    # Back = published by this regeneration's render (a re-sign keeps its first published_at).
+    back = Q(remixes__status=Remix.Status.PUBLISHED, remixes__published_at__gte=F("started_at"))
     done = candidates.annotate(
-        pending=Count("remixes", filter=Q(remixes__status__in=PENDING)),
-        published=Count("remixes", filter=Q(remixes__status=Remix.Status.PUBLISHED)),
+        pending=Count(
+            "remixes",
+            filter=Q(remixes__status__in=PENDING)
+            | Q(remixes__status=Remix.Status.PUBLISHED, remixes__resign=True),
+        ),
+        published=Count("remixes", filter=back),
     ).filter(pending=0)
     closed = 0
     for regeneration in done:
@@ -152,7 +215,11 @@ def regenerations_finish(*, ids: Iterable[int] | None = None) -> int:
                 continue
             closed += 1
             requesters = (
-                Remix.objects.filter(regeneration=regeneration, status=Remix.Status.PUBLISHED)
+                Remix.objects.filter(
+                    regeneration=regeneration,
+                    status=Remix.Status.PUBLISHED,
+                    published_at__gte=regeneration.started_at,
+                )
                 .values_list("requester_id", flat=True)
                 .distinct()
             )
@@ -164,12 +231,24 @@ def regenerations_finish(*, ids: Iterable[int] | None = None) -> int:
             notify(
                 recipients=[(regeneration.creator_id, None)],
                 kind=Notification.Kind.REGENERATED,
-                message=(
-                    f"Regeneration finished: {regeneration.published:,} of "
-                    f"{regeneration.total:,} remixes of your videos are back."
-                ),
+                message=regeneration_message(regeneration, back=regeneration.published),
             )
     return closed
+
+
+def regeneration_message(regeneration: Regeneration, *, back: int) -> str:
+    rendered = regeneration.total - regeneration.resigns
+    parts = []
+    if rendered or not regeneration.resigns:
+        parts.append(
+            f"Regeneration finished: {back:,} of {rendered:,} remixes of your videos are back."
+        )
+    if regeneration.resigns:
+        parts.append(
+            f"{regeneration.resigns:,} published remixes were signed again with your current "
+            "AI-training choice."
+        )
+    return " ".join(parts)
 
 
 def remixes_requeue_stuck(*, older_than: dt.timedelta) -> int:

@@ -4,8 +4,9 @@ import datetime as dt
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
-from remixer import notifications, services, sync
+from remixer import notifications, resign, services, sync
 from remixer.provenance import ProvenanceError
 
 # A full disk, a storage outage or unreadable signing keys: worth another try later.
@@ -42,10 +43,25 @@ def render_remixes(remix_ids: list[int]) -> None:
     sync.regenerations_finish(ids=sync.regenerations_of(remix_ids=remix_ids))
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def resign_remixes(remix_ids: list[int]) -> None:
+    """A chunk of published remixes signed again with their creator's current AI-training
+    choice. A remix whose signing hits a storage or signing error stays marked; the reconciler
+    queues it again."""
+    for remix, consent in resign.remixes_claim_resign(remix_ids=remix_ids):
+        try:
+            resign.remix_resign_claimed(remix=remix, consent=consent)
+        except RETRYABLE:
+            logger.exception("Signing remix %s again failed; left for the reconciler", remix.id)
+    sync.regenerations_finish(ids=sync.regenerations_of(remix_ids=remix_ids))
+
+
 @shared_task
 def reconcile() -> dict:
     """Beat: whatever a lost message, a dead worker or a broker outage left behind is put right."""
-    held, requeued = sync.remixes_sync_with_consent()
+    held, requeued = sync.remixes_sync_with_consent(
+        resign_stale_before=timezone.now() - dt.timedelta(minutes=2)
+    )
     stuck = sync.remixes_requeue_stuck(older_than=dt.timedelta(minutes=2))
     finished = sync.regenerations_finish()
     return {"held": held, "requeued": requeued, "stuck": stuck, "finished": finished}

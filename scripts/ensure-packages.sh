@@ -2,7 +2,8 @@
 # Install the Debian packages the app and its tests use, when missing and we can (root + apt):
 #   fonts     Noto fonts, so remix captions render Arabic, Hebrew and CJK text
 #   chromium  Debian's Chromium for the browser tests (Playwright cannot download its own here)
-# Usage: scripts/ensure-packages.sh fonts [chromium]
+#   exiftool  ExifTool, which the tests run (`-validate`) on published remixes' XMP
+# Usage: scripts/ensure-packages.sh fonts [chromium] [exiftool]
 set -u
 wanted=()
 for what in "$@"; do
@@ -11,6 +12,7 @@ for what in "$@"; do
              && [ -f /usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf ] \
              || wanted+=(fonts-noto-core fonts-noto-cjk) ;;
     chromium) [ -x /usr/bin/chromium ] || wanted+=(chromium) ;;
+    exiftool) command -v exiftool >/dev/null 2>&1 || wanted+=(libimage-exiftool-perl) ;;
   esac
 done
 [ ${#wanted[@]} -eq 0 ] && exit 0
@@ -21,7 +23,7 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     || echo "packages: apt-get could not install ${wanted[*]}"
 else
   echo "packages: missing ${wanted[*]} and cannot install them (not root or no apt-get);"
-  echo "packages: browser tests will be skipped (and fail under CI=true); captions in some"
+  echo "packages: browser and exiftool tests will be skipped (and fail under CI=true); captions in some"
   echo "packages: scripts fall back to DejaVu fonts."
 fi
 exit 0

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import io
+
 import numpy as np
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFilter
 
 from consent import services as consent_services
 from consent.tests.factories import policy
+from consent.usage import NOT_ALLOWED
 from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.tests.factories import make_video
+from remixer.provenance import ProvenanceInfo
 
 
 def poster_jpeg(size: tuple[int, int] = (720, 1280)) -> bytes:
@@ -114,3 +118,30 @@ def allow(creator, **kwargs) -> None:
 
 def deny(creator) -> None:
     consent_services.consent_set_policy(creator=creator, actor=creator, change=policy(False))
+
+
+def remix_jpeg() -> bytes:
+    """A JPEG that looks like a remix of `poster_jpeg()`, for signing without the pipeline."""
+    poster = Image.open(io.BytesIO(poster_jpeg()))
+    return encode_jpeg(poster.rotate(4, fillcolor=(255, 255, 255)))
+
+
+def info(**overrides) -> ProvenanceInfo:
+    fields = {
+        "remix_id": "rmx123",
+        "template": "caption",
+        "scopes": ["caption"],
+        "consent_seq": 7,
+        "video_id": "vid456",
+        "video_title": "Sunset <at> the pier",
+        "creator": "maya",
+        "poster_jpeg": poster_jpeg(),
+        "usage": NOT_ALLOWED,
+    }
+    return ProvenanceInfo(**{**fields, **overrides})
+
+
+def flip_one_byte(data: bytes) -> bytes:
+    changed = bytearray(data)
+    changed[-200] ^= 0x01  # inside the entropy-coded picture data
+    return bytes(changed)

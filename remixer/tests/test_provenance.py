@@ -15,10 +15,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from django.core.management import CommandError, call_command
 from PIL import Image, ImageFile
 
-from creatorhub.videos.media import encode_jpeg
+from consent.usage import ai_usage
 from remixer import provenance
 from remixer.provenance import (
-    ProvenanceInfo,
     ProvenanceInputError,
     provenance_read,
     provenance_sign,
@@ -27,7 +26,7 @@ from remixer.provenance import (
 )
 from remixer.provenance_keys import CA_CERT, SIGNER_CHAIN, SIGNER_KEY, provenance_keys_create
 from remixer.provenance_signals import embed_xmp
-from remixer.tests.factories import poster_jpeg
+from remixer.tests.factories import flip_one_byte, info, remix_jpeg
 
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -35,28 +34,8 @@ NS = {
     "photoshop": "http://ns.adobe.com/photoshop/1.0/",
     "Iptc4xmpExt": "http://iptc.org/std/Iptc4xmpExt/2008-02-29/",
 }
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 COMPOSITE = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
-
-
-def remix_jpeg() -> bytes:
-    poster = Image.open(io.BytesIO(poster_jpeg()))
-    return encode_jpeg(poster.rotate(4, fillcolor=(255, 255, 255)))
-
-
-def info(**overrides) -> ProvenanceInfo:
-    fields = {
-        "remix_id": "rmx123",
-        "template": "caption",
-        "scopes": ["caption"],
-        "consent_seq": 7,
-        "video_id": "vid456",
-        "video_title": "Sunset <at> the pier",
-        "creator": "maya",
-        "poster_jpeg": poster_jpeg(),
-        "training_allowed": False,
-        "training_companies": [],
-    }
-    return ProvenanceInfo(**{**fields, **overrides})
 
 
 def manifest_report(data: bytes) -> dict:
@@ -72,12 +51,6 @@ def active(report: dict) -> dict:
 def xmp_of(data: bytes) -> ElementTree.Element:
     packet = Image.open(io.BytesIO(data)).info["xmp"]
     return ElementTree.fromstring(packet).find(".//rdf:Description", NS)
-
-
-def flip_one_byte(data: bytes) -> bytes:
-    changed = bytearray(data)
-    changed[-200] ^= 0x01  # inside the entropy-coded picture data
-    return bytes(changed)
 
 
 # --- keys ------------------------------------------------------------------------------------
@@ -179,36 +152,61 @@ def test_signed_remix_is_trusted_with_actions_ingredient_and_our_assertion():
     )
 
 
-@pytest.mark.parametrize(
-    ("allowed", "companies", "use", "data_mining"),
-    [
-        (False, [], "notAllowed", "DMI-PROHIBITED-AIMLTRAINING"),
-        (True, [], "allowed", "DMI-ALLOWED"),
-        (True, ["Acme AI"], "constrained", "DMI-PROHIBITED-SEECONSTRAINT"),
-    ],
-)
-def test_training_preference_is_in_the_manifest_and_the_xmp(allowed, companies, use, data_mining):
-    signed = provenance_sign(
-        jpeg=remix_jpeg(), info=info(training_allowed=allowed, training_companies=companies)
-    )
-    entries = {a["label"]: a["data"] for a in active(manifest_report(signed))["assertions"]}[
-        "cawg.training-mining"
-    ]["entries"]
-    assert set(entries) == {
+TRAINING_ENTRIES = {
+    "cawg.training-mining": {
         "cawg.ai_generative_training",
         "cawg.ai_training",
         "cawg.ai_inference",
         "cawg.data_mining",
-    }
-    assert {entry["use"] for entry in entries.values()} == {use}
-    assert provenance_read(data=signed).ai_training == use
+    },
+    "c2pa.training-mining": {
+        "c2pa.ai_generative_training",
+        "c2pa.ai_training",
+        "c2pa.ai_inference",
+        "c2pa.data_mining",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("allowed", "companies", "use", "data_mining"),
+    [
+        # Not allowed: training, generative training, inference and data mining are all
+        # notAllowed in C2PA, so the XMP says all data mining is prohibited (not only training).
+        (False, [], "notAllowed", "DMI-PROHIBITED"),
+        (True, [], "allowed", "DMI-ALLOWED"),
+        (True, ["Acme AI"], "constrained", "DMI-PROHIBITED-SEECONSTRAINT"),
+    ],
+)
+def test_training_preference_is_in_both_c2pa_labels_and_the_xmp(
+    allowed, companies, use, data_mining
+):
+    usage = ai_usage(training_allowed=allowed, companies=companies)
+    signed = provenance_sign(jpeg=remix_jpeg(), info=info(usage=usage))
+    assertions = {a["label"]: a["data"] for a in active(manifest_report(signed))["assertions"]}
+    for label, keys in TRAINING_ENTRIES.items():
+        entries = assertions[label]["entries"]
+        assert set(entries) == keys
+        assert {entry["use"] for entry in entries.values()} == {use}
+        constraints = {entry.get("constraint_info") for entry in entries.values()}
+        assert constraints == {"Allowed only for: Acme AI" if companies else None}
+    credentials = provenance_read(data=signed)
+    assert credentials.ai_training == use
+    assert credentials.training["c2pa.ai_training"] == use
 
     xmp = xmp_of(signed)
-    assert xmp.get(f"{{{NS['plus']}}}DataMining") == (
+    assert xmp.findtext("plus:DataMining", namespaces=NS) == (
         f"http://ns.useplus.org/ldf/vocab/{data_mining}"
     )
-    assert xmp.get(f"{{{NS['photoshop']}}}Credit") == "@maya via Creator Hub (AI remix)"
-    assert xmp.get(f"{{{NS['Iptc4xmpExt']}}}DigitalSourceType") == COMPOSITE
+    assert xmp.findtext("photoshop:Credit", namespaces=NS) == "@maya via Creator Hub (AI remix)"
+    assert xmp.findtext("Iptc4xmpExt:DigitalSourceType", namespaces=NS) == COMPOSITE
+    # plus:OtherConstraints is a Lang Alt (rdf:Alt of one x-default rdf:li), only with a list.
+    items = xmp.findall("plus:OtherConstraints/rdf:Alt/rdf:li", NS)
+    if companies:
+        assert [item.get(XML_LANG) for item in items] == ["x-default"]
+        assert "Allowed only for: Acme AI" in items[0].text
+    else:
+        assert xmp.find("plus:OtherConstraints", NS) is None
 
 
 @pytest.mark.parametrize(
@@ -228,7 +226,9 @@ def test_training_mining_entries_outside_the_vocabulary_raise(entries):
 
 
 def test_training_mining_entries_for_an_allow_list_name_the_companies():
-    entries = training_mining_entries(allowed=True, companies=["Acme AI", "Beta"])
+    entries = training_mining_entries(
+        ai_usage(training_allowed=True, companies=["Acme AI", "Beta"])
+    )
     assert entries["cawg.ai_training"] == {
         "use": "constrained",
         "constraint_info": "Allowed only for: Acme AI, Beta",

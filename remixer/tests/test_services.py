@@ -139,14 +139,14 @@ def test_consent_lost_during_render_discards_the_file(
     remix = services.remix_request(
         requester=viewer, video=video, template="caption", inputs=CAPTION
     )
-    real_render = services._render_image
+    real_render = services.remix_unsigned_render
 
     def render_then_revoke(remix, poster):
         image = real_render(remix, poster)
         deny(creator)  # the creator revokes while the image is being made
         return image
 
-    monkeypatch.setattr(services, "_render_image", render_then_revoke)
+    monkeypatch.setattr(services, "remix_unsigned_render", render_then_revoke)
     with django_capture_on_commit_callbacks(execute=True):
         # The revocation held the remix in its own transaction; the publish finds it moved on.
         assert services.remix_render(remix_id=remix.id) == "superseded"

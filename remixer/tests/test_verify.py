@@ -16,8 +16,13 @@ from remixer.provenance import provenance_sign
 from remixer.provenance_keys import provenance_keys_create
 from remixer.services import remix_takedown
 from remixer.sync import remixes_sync_with_consent
-from remixer.tests.factories import make_postered_video, rendered_remix
-from remixer.tests.test_provenance import flip_one_byte, info, remix_jpeg
+from remixer.tests.factories import (
+    flip_one_byte,
+    info,
+    make_postered_video,
+    remix_jpeg,
+    rendered_remix,
+)
 
 pytestmark = pytest.mark.django_db
 KEYS = {"credentials", "remix", "video", "creator", "consent_now", "withdrawn"}

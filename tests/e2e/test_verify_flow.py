@@ -8,8 +8,7 @@ from playwright.sync_api import Page, expect
 
 from consent import services as consent_services
 from consent.tests.factories import policy
-from remixer.tests.factories import make_postered_video, rendered_remix
-from remixer.tests.test_provenance import flip_one_byte
+from remixer.tests.factories import flip_one_byte, make_postered_video, rendered_remix
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -1,0 +1,219 @@
+"""Signing published remixes again when their creator's AI-training choice changes.
+
+A published file's C2PA and XMP say the training choice it was signed under (recorded on the
+remix as `signed_training` / `signed_companies`). When the choice changes, the sync marks every
+published remix whose file says something else (`resign`), and the worker signs each again as
+a new version, `remixes/<id>/v<n+1>.jpg`, from the unsigned render kept privately at render
+time (`PRIVATE_ROOT/remix-renders/<id>.jpg`, never served); a remix rendered before that copy
+existed is rendered again. The new version is published under the consent lock, only if it is
+still the remix's current claim and says the choice as it stands then; the old file stops
+being served at that commit (the serving check compares the file name) and is then deleted.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from consent.models import CreatorPolicy
+from consent.scopes import mask_to_names
+from consent.selectors import EffectiveConsent, consent_map, remix_permission
+from consent.usage import AIUsage, ai_usage
+from creatorhub.enqueue import enqueue_on_commit
+from creatorhub.videos.media import encode_jpeg
+from remixer import engines
+from remixer.models import Remix
+from remixer.provenance import ProvenanceInfo, provenance_sign
+
+UNSIGNED_FOLDER = "remix-renders"
+
+
+def unsigned_storage() -> FileSystemStorage:
+    """Private storage for unsigned renders: under PRIVATE_ROOT, outside MEDIA_ROOT."""
+    return FileSystemStorage(location=settings.PRIVATE_ROOT)
+
+
+def unsigned_name(public_id: str) -> str:
+    return f"{UNSIGNED_FOLDER}/{public_id}.jpg"
+
+
+def unsigned_save(*, public_id: str, jpeg: bytes) -> None:
+    storage, name = unsigned_storage(), unsigned_name(public_id)
+    if storage.exists(name):
+        storage.delete(name)
+    storage.save(name, ContentFile(jpeg))
+
+
+def unsigned_read(*, public_id: str) -> bytes | None:
+    storage, name = unsigned_storage(), unsigned_name(public_id)
+    try:
+        with storage.open(name, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
+def unsigned_delete(*, public_ids: list[str]) -> None:
+    storage = unsigned_storage()
+    for public_id in public_ids:
+        storage.delete(unsigned_name(public_id))
+
+
+def usage_of(consent: EffectiveConsent) -> AIUsage:
+    """What a published remix's file says about AI use: its source's training choice."""
+    return ai_usage(training_allowed=consent.training_allowed, companies=consent.training_companies)
+
+
+def signed_fields(consent: EffectiveConsent) -> dict:
+    """The remix columns recording the training choice a file was signed under (the policy's
+    own normal form, so the sync can compare them with the policy in SQL)."""
+    allowed = consent.training_allowed
+    return {
+        "signed_training": allowed,
+        "signed_companies": list(consent.training_companies) if allowed else [],
+    }
+
+
+def provenance_info(
+    remix: Remix, *, poster_jpeg: bytes, consent: EffectiveConsent, seq: int
+) -> ProvenanceInfo:
+    video = remix.video
+    return ProvenanceInfo(
+        remix_id=remix.public_id,
+        template=remix.template,
+        scopes=mask_to_names(remix.scopes),
+        consent_seq=seq,
+        video_id=video.public_id,
+        video_title=video.title,
+        creator=video.owner.username,
+        poster_jpeg=poster_jpeg,
+        usage=usage_of(consent),
+    )
+
+
+def remixes_claim_resign(*, remix_ids: list[int]) -> list[tuple[Remix, EffectiveConsent]]:
+    """Claim published remixes marked `resign` with a conditional UPDATE (version + 1: the
+    version the new file gets); the remix stays published, serving its current file, meanwhile.
+    A later claim supersedes this one (its publish then finds another version)."""
+    from remixer.services import without_waiting_for_disk
+
+    now = timezone.now()
+    with transaction.atomic():
+        without_waiting_for_disk()
+        free = list(
+            Remix.objects.select_for_update(skip_locked=True)
+            .filter(id__in=remix_ids, status=Remix.Status.PUBLISHED, resign=True)
+            .values_list("id", flat=True)
+        )
+        Remix.objects.filter(id__in=free, status=Remix.Status.PUBLISHED, resign=True).update(
+            version=F("version") + 1, claimed_at=now, updated_at=now
+        )
+        claimed = list(
+            Remix.objects.select_related("video__owner", "requester")
+            .filter(id__in=free, status=Remix.Status.PUBLISHED, claimed_at=now)
+            .order_by("id")
+        )
+    consents = consent_map(videos=list({remix.video_id: remix.video for remix in claimed}.values()))
+    return [(remix, consents[remix.video_id]) for remix in claimed]
+
+
+def remix_resign_claimed(*, remix: Remix, consent: EffectiveConsent) -> str:
+    """Sign a claimed published remix again with today's training choice and publish it as
+    its new version. Returns the outcome; storage and signing errors propagate."""
+    from remixer.services import output_name, poster_read, remix_unsigned_render
+
+    with remix.video.poster.open("rb") as handle:
+        poster_jpeg = handle.read()
+    unsigned = unsigned_read(public_id=remix.public_id)
+    outcome = "resigned"
+    if unsigned is None:  # published before unsigned renders were kept: render it again
+        try:
+            poster_jpeg, poster = poster_read(remix.video)
+            unsigned = encode_jpeg(remix_unsigned_render(remix, poster))
+        except engines.RenderError as error:
+            return _fail_unsignable(remix, str(error))
+        unsigned_save(public_id=remix.public_id, jpeg=unsigned)
+        outcome = "rerendered"
+    signed = provenance_sign(
+        jpeg=unsigned,
+        info=provenance_info(
+            remix, poster_jpeg=poster_jpeg, consent=consent, seq=consent.ledger_seq
+        ),
+    )
+    name = output_name(remix)
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    default_storage.save(name, ContentFile(signed))
+    return _publish_resigned(remix, name, checked=consent) or outcome
+
+
+def _fail_unsignable(remix: Remix, error: str) -> str:
+    """A published file that can be neither signed again nor rendered again would go on saying
+    an old choice: it is withdrawn (failed, with the reason), unless something else moved the
+    remix on meanwhile."""
+    from remixer.services import MAX_ATTEMPTS
+
+    reason = f"Could not be signed with the creator's current AI-training choice: {error}"
+    with transaction.atomic():
+        name = remix.output.name
+        failed = Remix.objects.filter(
+            id=remix.id, status=Remix.Status.PUBLISHED, version=remix.version
+        ).update(
+            status=Remix.Status.FAILED,
+            reason=reason[:300],
+            output="",
+            resign=False,
+            attempts=MAX_ATTEMPTS,
+            updated_at=timezone.now(),
+        )
+        if failed and name:
+            transaction.on_commit(lambda: default_storage.delete(name))
+    return "failed" if failed else "superseded"
+
+
+def _publish_resigned(remix: Remix, name: str, *, checked: EffectiveConsent) -> str | None:
+    """Make `name` the remix's file, under the consent lock, if the remix is still published at
+    this claim's version and the training choice is still the one signed. None when published."""
+    from remixer.services import delete_other_versions, without_waiting_for_disk
+
+    with transaction.atomic():
+        without_waiting_for_disk()  # a lost commit leaves `resign` set: the reconciler redoes it
+        policy = (
+            CreatorPolicy.objects.select_for_update()
+            .filter(creator_id=remix.video.owner_id)
+            .first()
+        )
+        current = Remix.objects.select_for_update().get(id=remix.id)
+        if current.status != Remix.Status.PUBLISHED or current.version != remix.version:
+            # Taken down, held, or claimed again since: never revived, never overwritten.
+            transaction.on_commit(lambda: default_storage.delete(name))
+            return "superseded"
+        consent = checked
+        if (policy.ledger_seq if policy else 0) != checked.ledger_seq:
+            policies = {policy.creator_id: policy} if policy else {}
+            consent = consent_map(videos=[remix.video], policies=policies)[remix.video_id]
+        allowed = remix_permission(
+            user=remix.requester, video=remix.video, scopes=remix.scopes, consent=consent
+        ).allowed
+        if not allowed or usage_of(consent) != usage_of(checked):
+            # Consent moved on while signing: this file is already out of date. A withdrawal
+            # is the consent change's own to make; a newer training choice is signed again.
+            transaction.on_commit(lambda: default_storage.delete(name))
+            if allowed:
+                from remixer.tasks import resign_remixes
+
+                enqueue_on_commit(resign_remixes, [remix.id])
+            return "stale"
+        Remix.objects.filter(id=remix.id).update(
+            output=name,
+            resign=False,
+            consent_seq=checked.ledger_seq,
+            updated_at=timezone.now(),
+            **signed_fields(checked),
+        )
+    transaction.on_commit(lambda: delete_other_versions(remix.public_id, keep=name))
+    return None
