@@ -19,7 +19,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from consent.models import CreatorPolicy
 from consent.scopes import mask_to_names
 from consent.selectors import EffectiveConsent, consent_map, remix_permission
 from consent.usage import AIUsage, ai_usage
@@ -178,24 +177,19 @@ def _fail_unsignable(remix: Remix, error: str) -> str:
 def _publish_resigned(remix: Remix, name: str, *, checked: EffectiveConsent) -> str | None:
     """Make `name` the remix's file, under the consent lock, if the remix is still published at
     this claim's version and the training choice is still the one signed. None when published."""
-    from remixer.services import delete_other_versions, without_waiting_for_disk
+    from remixer.services import (
+        consent_under_lock,
+        delete_other_versions,
+        without_waiting_for_disk,
+    )
 
     with transaction.atomic():
         without_waiting_for_disk()  # a lost commit leaves `resign` set: the reconciler redoes it
-        policy = (
-            CreatorPolicy.objects.select_for_update()
-            .filter(creator_id=remix.video.owner_id)
-            .first()
-        )
-        current = Remix.objects.select_for_update().get(id=remix.id)
+        current, consent = consent_under_lock(remix, checked=checked)
         if current.status != Remix.Status.PUBLISHED or current.version != remix.version:
             # Taken down, held, or claimed again since: never revived, never overwritten.
             transaction.on_commit(lambda: default_storage.delete(name))
             return "superseded"
-        consent = checked
-        if (policy.ledger_seq if policy else 0) != checked.ledger_seq:
-            policies = {policy.creator_id: policy} if policy else {}
-            consent = consent_map(videos=[remix.video], policies=policies)[remix.video_id]
         allowed = remix_permission(
             user=remix.requester, video=remix.video, scopes=remix.scopes, consent=consent
         ).allowed

@@ -217,29 +217,33 @@ def remix_unsigned_render(remix: Remix, poster: Image.Image) -> Image.Image:
     return engines.render(request)
 
 
+def consent_under_lock(
+    remix: Remix, *, checked: EffectiveConsent
+) -> tuple[Remix, EffectiveConsent]:
+    """Lock the creator's policy row (the consent lock: a consent change holds it while it
+    commits, so what follows sees the consent either before the change, whose sync then
+    withdraws the remix, or after it) and the remix row; return the row and the consent now.
+    Every consent change bumps the locked ledger seq, so an unchanged seq means `checked` still
+    stands (a version check); otherwise consent is read again as of the lock."""
+    policy = (
+        CreatorPolicy.objects.select_for_update().filter(creator_id=remix.video.owner_id).first()
+    )
+    current = Remix.objects.select_for_update().get(id=remix.id)
+    if (policy.ledger_seq if policy else 0) == checked.ledger_seq:
+        return current, checked
+    policies = {policy.creator_id: policy} if policy else {}
+    return current, consent_map(videos=[remix.video], policies=policies)[remix.video_id]
+
+
 def _publish(remix: Remix, name: str, *, checked: EffectiveConsent) -> str:
     """Publish under the consent lock. `checked` is the consent the render was checked and
     signed under; its ledger seq is what the file's credentials say, and the database too."""
     with transaction.atomic():
         without_waiting_for_disk()
-        # The consent lock: a consent change holds it while it commits, so this check sees
-        # either the consent before the change (and the change's sync withdraws us) or after.
-        policy = (
-            CreatorPolicy.objects.select_for_update()
-            .filter(creator_id=remix.video.owner_id)
-            .first()
-        )
-        current = Remix.objects.select_for_update().get(id=remix.id)
+        current, consent = consent_under_lock(remix, checked=checked)
         if current.status != Remix.Status.RENDERING or current.version != remix.version:
             transaction.on_commit(lambda: default_storage.delete(name))
             return "superseded"
-        # Every consent change of this creator bumps the locked row's ledger seq, so an
-        # unchanged seq means the consent checked before rendering still stands (a version
-        # check); otherwise read it again as of the locked row.
-        consent = checked
-        if (policy.ledger_seq if policy else 0) != checked.ledger_seq:
-            policies = {policy.creator_id: policy} if policy else {}
-            consent = consent_map(videos=[remix.video], policies=policies)[remix.video_id]
         decision = remix_permission(
             user=remix.requester, video=remix.video, scopes=remix.scopes, consent=consent
         )
