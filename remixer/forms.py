@@ -13,6 +13,8 @@ class EmailNotificationsForm(forms.ModelForm):
         model = User
         fields = ("email_notifications", "email")
         labels = {"email_notifications": "Also email me these notifications", "email": "Email"}
+        # The label says it all; the model's help text is not shown, so nothing may point at it.
+        help_texts = {"email_notifications": ""}
 
     def clean(self) -> dict:
         data = super().clean()

@@ -38,17 +38,115 @@
     update(form);
   });
 
+  // Both buttons hide themselves: focus moves to the selection's label, which is read out.
+  function settle(form) {
+    update(form);
+    const label = form.querySelector("[data-selection-label]");
+    label.focus();
+    document.dispatchEvent(new CustomEvent("announce", { detail: label.textContent }));
+  }
+
   document.addEventListener("click", (event) => {
     const form = event.target.closest("#selection");
     if (!form) return;
     if (event.target.matches("[data-select-all-matching]")) {
       form.querySelector("input[name=select_all_matching]").value = "1";
-      update(form);
+      settle(form);
     } else if (event.target.matches("[data-clear-selection]")) {
       form.querySelectorAll("input[name=ids]").forEach((box) => (box.checked = false));
       form.querySelector("input[name=select_all_matching]").value = "";
-      update(form);
+      settle(form);
     }
+  });
+})();
+
+// Row consent menus: choosing an option (arrow keys included) changes nothing. The row's Save
+// button appears once the choice differs from the saved one; Save or Enter commits, Escape undoes.
+(function () {
+  "use strict";
+
+  function saved(select) {
+    const option = Array.from(select.options).find((candidate) => candidate.defaultSelected);
+    return (option || select.options[0]).value;
+  }
+
+  function showSave(select) {
+    const button = document.getElementById(select.dataset.commit);
+    button.hidden = select.value === saved(select);
+    return button;
+  }
+
+  document.addEventListener("change", (event) => {
+    if (event.target.matches("select[data-commit]")) showSave(event.target);
+  });
+
+  document.addEventListener("keydown", (event) => {
+    const select = event.target;
+    if (!(select instanceof HTMLSelectElement) || !select.matches("[data-commit]")) return;
+    if (event.key === "Enter") {
+      event.preventDefault();
+      const button = showSave(select);
+      if (!button.hidden) button.click();
+    } else if (event.key === "Escape") {
+      select.value = saved(select);
+      showSave(select);
+    }
+  });
+})();
+
+// After every HTMX swap, the outcome is read out by one live region that swaps never replace
+// (#announcer), and focus that a swap took away goes back to the control that acted (or the one
+// it names in data-focus-after), else to the outcome itself.
+(function () {
+  "use strict";
+
+  let focused = null;
+  let outcome = null;
+
+  function announce(text) {
+    const region = document.getElementById("announcer");
+    if (!region) return;
+    // Emptied first, so the same words twice are read out twice.
+    region.textContent = "";
+    window.setTimeout(() => (region.textContent = text), 50);
+  }
+
+  function visible(element) {
+    return element && element.isConnected && !element.disabled && element.getClientRects().length > 0;
+  }
+
+  function refocus() {
+    const again = focused && focused.id ? document.getElementById(focused.id) : null;
+    const fallback = focused && focused.dataset.focusAfter
+      ? document.getElementById(focused.dataset.focusAfter)
+      : null;
+    const target = [again, fallback, outcome].find(visible);
+    if (target) target.focus();
+  }
+
+  // What an outcome says, without the labels of the buttons it offers (Undo).
+  function words(element) {
+    const copy = element.cloneNode(true);
+    copy.querySelectorAll("form, button").forEach((control) => control.remove());
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  document.addEventListener("announce", (event) => announce(event.detail));
+
+  document.addEventListener("htmx:beforeSwap", () => {
+    const active = document.activeElement;
+    focused = active && active !== document.body ? active : null;
+  });
+
+  document.addEventListener("htmx:afterSettle", () => {
+    const fresh = Array.from(document.querySelectorAll("[data-announce]:not([data-announced])"));
+    fresh.forEach((element) => element.setAttribute("data-announced", ""));
+    if (fresh.length) {
+      outcome = fresh[fresh.length - 1];
+      announce(fresh.map(words).join(" "));
+    }
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (focused && lost) refocus();
   });
 })();
 

@@ -4,7 +4,7 @@ and by keyboard alone."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from consent import services
 from consent.models import CreatorPolicy, LedgerEntry
@@ -13,6 +13,7 @@ from consent.tests.factories import policy
 from creatorhub.accounts.tests.factories import PASSWORD
 from creatorhub.videos.models import Video
 from creatorhub.videos.tests.factories import make_videos
+from tests.fixtures.browser import tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -62,6 +63,7 @@ def test_deny_all_matching_then_undo_then_history(live_server, page: Page, libra
     screenshot("consent-bulk-undone")
 
     page.get_by_role("combobox", name="AI remix for “Trip 0”").select_option("deny")
+    page.get_by_role("button", name="Save AI remix for “Trip 0”").click()
     expect(page.get_by_test_id("consent-message")).to_have_text(
         "AI remixes not allowed for “Trip 0”."
     )
@@ -74,16 +76,6 @@ def test_deny_all_matching_then_undo_then_history(live_server, page: Page, libra
     expect(history.locator("li").first).to_contain_text("not allowed for this video")
     expect(history).to_contain_text("Undo")
     screenshot("consent-video-history")
-
-
-def tab_to(page: Page, target: Locator, *, backwards: bool = False, limit: int = 250) -> None:
-    """Press Tab (or Shift+Tab) until `target` has focus: proof it is reachable by keyboard."""
-    key = "Shift+Tab" if backwards else "Tab"
-    for _ in range(limit):
-        if target.evaluate("element => element === document.activeElement"):
-            return
-        page.keyboard.press(key)
-    pytest.fail(f"could not reach {target} with {key}")
 
 
 def test_the_same_flow_by_keyboard_only(live_server, page: Page, library, screenshot):

@@ -166,5 +166,6 @@ def test_refused_then_allowed_regenerated_remixed_and_taken_down(
     expect(page.get_by_role("heading", name="Inbox")).to_be_visible()
     page.get_by_role("textbox", name="Email:").fill("viewer@example.com")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("status").filter(has_text="emails are on")).to_be_visible()
+    expect(page.get_by_test_id("email-saved")).to_have_text("Saved: emails are on.")
+    expect(page.get_by_test_id("announcer")).to_have_text("Saved: emails are on.")
     screenshot("inbox-email-on")

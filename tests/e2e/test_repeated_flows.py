@@ -68,6 +68,7 @@ def test_three_row_exceptions_then_a_bulk_action_then_undo_twice(
     for step, video in enumerate(trips):
         choice = "deny" if step % 2 == 0 else "allow"
         page.get_by_role("combobox", name=f"AI remix for “{video.title}”").select_option(choice)
+        page.get_by_role("button", name=f"Save AI remix for “{video.title}”").click()
         expect(status).to_contain_text(f"for “{video.title}”")
         assert override_of(video)[0] == choice
         # The table reloads itself with the change; wait for it before the next step.
