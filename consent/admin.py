@@ -7,7 +7,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from consent.ledger import ledger_verify
-from consent.models import ApiToken, CreatorPolicy, LedgerEntry, VideoOverride
+from consent.models import CreatorPolicy, LedgerEntry, VideoOverride
 from creatorhub.admin_tools import ReadOnlyAdmin, username_filter
 
 LedgerCreatorFilter = username_filter(
@@ -81,32 +81,3 @@ class VideoOverrideAdmin(ReadOnlyAdmin):
     list_filter = ("remix",)
     search_fields = ("creator__username", "video__title", "video__public_id")
     show_full_result_count = False
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = (
-        "name",
-        "user",
-        "prefix",
-        "scopes",
-        "created_at",
-        "last_used_at",
-        "expires_at",
-        "revoked_at",
-    )
-    list_select_related = ("user",)
-    readonly_fields = (
-        "user",
-        "name",
-        "prefix",
-        "token_hash",
-        "scopes",
-        "created_at",
-        "last_used_at",
-        "expires_at",
-    )
-    search_fields = ("user__username", "name")
-
-    def has_add_permission(self, request) -> bool:
-        return False

@@ -8,7 +8,6 @@ app_name = "consent"
 
 urlpatterns = [
     path("consent/", views.consent_page, name="page"),
-    path("settings/", views.settings_page, name="settings"),
     path("consent/bulk/", views.bulk, name="bulk"),
     path("consent/summary/", views.summary, name="summary"),
     path("consent/undo/<int:seq>/", views.undo, name="undo"),

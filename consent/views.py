@@ -7,14 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from consent import selectors, services, tokens
+from consent import selectors, services
 from consent.forms import BulkForm, PolicyForm, VideoConsentForm
 from consent.history import (
     affected_videos,
@@ -25,7 +24,7 @@ from consent.history import (
     with_kind_names,
 )
 from consent.idsets import VideoState
-from consent.models import ApiToken, LedgerEntry
+from consent.models import LedgerEntry
 from consent.scopes import mask_to_names, scopes_to_mask
 from creatorhub.csv_safe import csv_writer
 from creatorhub.htmx import invalid_status
@@ -35,13 +34,6 @@ from creatorhub.videos.selectors import library_video_count, video_get_for_owner
 
 CHANGED_EVENT = "consentChanged"
 UNDONE_EVENT = "consentUndone"  # also reloads the forms, which refresh themselves on save
-TOKEN_EXPIRY_CHOICES = [
-    ("", "Never"),
-    ("7", "7 days"),
-    ("30", "30 days"),
-    ("90", "90 days"),
-    ("365", "1 year"),
-]
 
 
 def _status(
@@ -357,52 +349,3 @@ def video_history_page(request: HttpRequest, public_id: str) -> HttpResponse:
     video = video_get_for_owner(owner=request.user, public_id=public_id)
     rows = video_history(video=video)
     return render(request, "consent/video_history.html", {"video": video, "rows": rows})
-
-
-def _expiry_days(value: str) -> int | None:
-    value = value.strip()
-    if not value:
-        return None
-    if not (value.isascii() and value.isdigit()):
-        raise ValueError("Choose an expiry from the list.")
-    return int(value)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def settings_page(request: HttpRequest) -> HttpResponse:
-    """Account settings: password, and API tokens (created and revoked here)."""
-    new_token = None
-    if request.method == "POST":
-        if "revoke" in request.POST:
-            try:
-                revoked = tokens.api_token_revoke(
-                    user=request.user, token_id=int(request.POST["revoke"])
-                )
-            except ValueError:
-                revoked = False
-            if revoked:
-                messages.success(request, "Token revoked; it no longer works.")
-            else:
-                messages.error(request, "No such active token.")
-            return redirect("consent:settings")
-        try:
-            _, new_token = tokens.api_token_create(
-                user=request.user,
-                name=request.POST.get("name", ""),
-                scopes=request.POST.getlist("scopes"),
-                expires_in_days=_expiry_days(request.POST.get("expires_days", "")),
-            )
-        except ValueError as error:
-            messages.error(request, str(error))
-    active = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by(
-        "-created_at"
-    )
-    context = {
-        "tokens": active,
-        "new_token": new_token,
-        "scopes": ApiToken.Scope.choices,
-        "expiry_choices": TOKEN_EXPIRY_CHOICES,
-        "now": timezone.now(),
-    }
-    return render(request, "consent/settings.html", context)

@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
-from consent.models import ApiToken
-from consent.tokens import TokenRejected, api_token_authenticate
 from creatorhub import lockout
+from creatorhub.accounts.models import ApiToken
+from creatorhub.accounts.tokens import TokenRejected, api_token_authenticate
 
 STATUS_CODES = {
     400: "bad_request",

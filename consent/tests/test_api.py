@@ -9,7 +9,7 @@ from django.test import Client
 from consent import services
 from consent.models import LedgerEntry, VideoOverride
 from consent.tests.factories import policy
-from consent.tokens import api_token_create, api_token_revoke
+from creatorhub.accounts.tokens import api_token_create, api_token_revoke
 from creatorhub.videos.models import Video
 from creatorhub.videos.tests.factories import make_video, make_videos
 

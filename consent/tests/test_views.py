@@ -9,7 +9,6 @@ from consent import services
 from consent.idsets import VideoState
 from consent.models import CreatorPolicy, LedgerEntry, VideoOverride
 from consent.tests.factories import DENY, policy
-from consent.tokens import api_token_create
 from creatorhub.videos.models import Video
 from creatorhub.videos.tests.factories import make_video, make_videos
 
@@ -228,22 +227,6 @@ def test_video_detail_has_the_consent_panel(creator_client, creator):
     video = make_video(creator)
     text = creator_client.get(video.get_absolute_url()).text
     assert 'id="video-consent"' in text and "from your account default" in text
-
-
-def test_settings_tokens_create_and_revoke(creator_client, creator, other_creator):
-    response = creator_client.post(
-        reverse("consent:settings"), {"name": "scheduler", "scopes": ["read", "write"]}
-    )
-    assert 'data-testid="new-token"' in response.text
-    token = creator.api_tokens.get()
-    theirs, _ = api_token_create(user=other_creator, name="theirs")
-    creator_client.post(reverse("consent:settings"), {"revoke": theirs.id})
-    theirs.refresh_from_db()
-    assert theirs.revoked_at is None
-    creator_client.post(reverse("consent:settings"), {"revoke": "not-a-number"})
-    creator_client.post(reverse("consent:settings"), {"revoke": token.id})
-    token.refresh_from_db()
-    assert token.revoked_at is not None
 
 
 def test_policy_form_errors_replace_the_form_region(creator_client):

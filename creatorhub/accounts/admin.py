@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from creatorhub.accounts.models import Follow, User
+from creatorhub.accounts.models import ApiToken, Follow, User
 
 
 @admin.register(User)
@@ -17,3 +17,32 @@ class FollowAdmin(admin.ModelAdmin):
     list_select_related = ("follower", "followed")
     raw_id_fields = ("follower", "followed")
     search_fields = ("follower__username", "followed__username")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "user",
+        "prefix",
+        "scopes",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    )
+    list_select_related = ("user",)
+    readonly_fields = (
+        "user",
+        "name",
+        "prefix",
+        "token_hash",
+        "scopes",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+    )
+    search_fields = ("user__username", "name")
+
+    def has_add_permission(self, request) -> bool:
+        return False

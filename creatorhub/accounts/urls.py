@@ -9,4 +9,5 @@ app_name = "accounts"
 urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("@<str:username>/follow/", views.follow, name="follow"),
+    path("settings/", views.settings_page, name="settings"),
 ]

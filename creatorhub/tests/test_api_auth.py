@@ -13,7 +13,7 @@ from django.test import Client
 
 from consent import services as consent_services
 from consent.tests.factories import policy
-from consent.tokens import api_token_create, api_token_revoke
+from creatorhub.accounts.tokens import api_token_create, api_token_revoke
 from creatorhub.api import api
 from creatorhub.videos.models import Video
 from creatorhub.videos.tests.factories import make_video

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from consent import services as consent_services
 from consent.scopes import ALL_SCOPES
 from consent.tests.factories import policy
-from consent.tokens import api_token_create
+from creatorhub.accounts.tokens import api_token_create
 from creatorhub.api import api
 from creatorhub.videos.models import Video
 from creatorhub.videos.tests.factories import image_bytes, make_video

@@ -12,8 +12,8 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from consent.scopes import scopes_to_mask
-from consent.tokens import api_token_create
 from creatorhub.accounts.tests.factories import PASSWORD
+from creatorhub.accounts.tokens import api_token_create
 from remixer.models import Remix
 from remixer.provenance import provenance_read
 from remixer.tests.factories import face_poster, make_video_with_poster

@@ -11,8 +11,8 @@ from django.db.models import F
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from consent.tokens import api_token_create
 from creatorhub.accounts.tests.factories import PASSWORD, make_user
+from creatorhub.accounts.tokens import api_token_create
 
 pytestmark = pytest.mark.django_db
 

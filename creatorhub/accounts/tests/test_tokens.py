@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consent import services
-from consent.models import ApiToken, LedgerEntry
+from consent.models import LedgerEntry
 from consent.tests.factories import policy
-from consent.tokens import api_token_create
+from creatorhub.accounts.models import ApiToken
+from creatorhub.accounts.tokens import api_token_create
 from creatorhub.api import api
 from remixer.models import Remix
 from remixer.tests.factories import CAPTION, make_postered_video
@@ -183,7 +184,7 @@ def test_command_refuses_bad_options(creator, args):
 
 
 def test_settings_page_creates_with_scopes_and_expiry_and_lists_them(creator_client, creator):
-    url = reverse("consent:settings")
+    url = reverse("accounts:settings")
     form = creator_client.get(url).text
     assert 'name="scopes" value="read" checked' in form
     assert 'name="scopes" value="consent:write" >' in form
@@ -199,6 +200,22 @@ def test_settings_page_creates_with_scopes_and_expiry_and_lists_them(creator_cli
     assert record.expires_at.strftime("%b") in row and "never" in row  # expires; never used
 
 
+def test_settings_tokens_create_and_revoke(creator_client, creator, other_creator):
+    response = creator_client.post(
+        reverse("accounts:settings"), {"name": "scheduler", "scopes": ["read", "write"]}
+    )
+    assert 'data-testid="new-token"' in response.text
+    token = creator.api_tokens.get()
+    theirs, _ = api_token_create(user=other_creator, name="theirs")
+    creator_client.post(reverse("accounts:settings"), {"revoke": theirs.id})
+    theirs.refresh_from_db()
+    assert theirs.revoked_at is None
+    creator_client.post(reverse("accounts:settings"), {"revoke": "not-a-number"})
+    creator_client.post(reverse("accounts:settings"), {"revoke": token.id})
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
 @pytest.mark.parametrize(
     "data",
     [
@@ -210,7 +227,7 @@ def test_settings_page_creates_with_scopes_and_expiry_and_lists_them(creator_cli
     ],
 )
 def test_settings_page_refuses_bad_input_and_creates_nothing(creator_client, data):
-    response = creator_client.post(reverse("consent:settings"), data)
+    response = creator_client.post(reverse("accounts:settings"), data)
     assert response.status_code == 200
     assert 'data-testid="new-token"' not in response.text
     assert 'class="message error"' in response.text or "error" in response.text

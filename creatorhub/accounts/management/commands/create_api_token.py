@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from consent.models import ApiToken
-from consent.tokens import api_token_create
-from creatorhub.accounts.models import User
+from creatorhub.accounts.models import ApiToken, User
+from creatorhub.accounts.tokens import api_token_create
 
 
 class Command(BaseCommand):

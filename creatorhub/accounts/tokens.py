@@ -11,8 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from consent.models import ApiToken
-from creatorhub.accounts.models import User
+from creatorhub.accounts.models import ApiToken, User
 
 TOKEN_PREFIX = "chub_"
 MAX_TOKENS = 20
