@@ -26,6 +26,7 @@ from consent.idsets import VideoState
 from consent.ledger import policy_state
 from consent.models import LedgerEntry
 from consent.scopes import mask_to_scopes, scopes_from_flags
+from consent.selection import MAX_SELECTION_IDS, Selection
 from creatorhub.apikit import ApiError, consent_write_auth, optional_auth, user_auth
 from creatorhub.videos.models import Video
 from creatorhub.videos.selectors import (
@@ -102,7 +103,7 @@ class SelectionIn(Strict):
     all: Literal[True] | None = None
     ids: (
         list[Annotated[StrictStr, StringConstraints(max_length=32), AfterValidator(_no_nul)]] | None
-    ) = Field(default=None, max_length=selectors.MAX_SELECTION_IDS)
+    ) = Field(default=None, max_length=MAX_SELECTION_IDS)
     filter: FilterIn | None = None
 
     @model_validator(mode="after")
@@ -228,21 +229,18 @@ def my_videos_consent(request: HttpRequest, body: BulkIn):
     if body.remix != "allow" and (body.scopes is not None or body.audience is not None):
         raise ApiError(400, "invalid_request", "scopes and audience are only for remix=allow.")
     try:
-        videos, description = selectors.selection_videos(
-            owner=request.user,
-            everything=bool(selection.all),
-            ids=selection.ids,
-            filters=selection.filter.to_filter() if selection.filter else None,
-        )
         scopes = scopes_from_flags(body.scopes.model_dump()) if body.scopes else None
-        result = services.consent_set_videos(
+        result = services.consent_set_selection(
             creator=request.user,
             actor=request.user,
-            videos=videos,
+            selection=Selection.parse(
+                everything=bool(selection.all),
+                ids=selection.ids,
+                filters=selection.filter.to_filter() if selection.filter else None,
+            ),
             state=VideoState(body.remix, scopes, body.audience),
             action=LedgerEntry.Action.API,
             reason=body.reason,
-            selection=description,
         )
     except services.ConsentError as error:
         raise _consent_error(error) from None

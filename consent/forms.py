@@ -5,9 +5,9 @@ from django import forms
 from consent.idsets import INHERIT
 from consent.models import Audience
 from consent.scopes import SCOPE_LABELS, SCOPES, scopes_to_mask
+from consent.selection import Selection
 from consent.services import PolicyChange
 from creatorhub.videos.forms import LibraryFilterForm
-from creatorhub.videos.selectors import LibraryFilter
 
 SCOPE_CHOICES = [(name, SCOPE_LABELS[name]) for name in SCOPES]
 REMIX_CHOICES = [("allow", "Allow"), ("deny", "Don't allow"), (INHERIT, "Account default")]
@@ -95,5 +95,8 @@ class BulkForm(VideoConsentForm):
             self.library_filter = library.to_filter()
         return data
 
-    def to_filter(self) -> LibraryFilter:
-        return self.library_filter
+    def to_selection(self) -> Selection:
+        """All matching the posted filter, or the rows ticked (`ids`)."""
+        if self.cleaned_data["select_all_matching"]:
+            return Selection.matching(self.library_filter)
+        return Selection.parse(ids=self.data.getlist("ids"))

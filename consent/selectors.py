@@ -16,7 +16,6 @@ from consent.scopes import mask_to_names, mask_to_scopes
 from creatorhub.accounts.models import User
 from creatorhub.accounts.selectors import is_follower
 from creatorhub.videos.models import Video
-from creatorhub.videos.selectors import LibraryFilter, library_videos
 
 
 def with_effective_consent(videos: QuerySet, *, prefix: str = "") -> QuerySet:
@@ -259,57 +258,6 @@ def selection_breakdown(*, creator: User, videos: QuerySet[Video]) -> dict[str, 
 
 def ledger_for_creator(*, creator: User) -> QuerySet[LedgerEntry]:
     return LedgerEntry.objects.filter(creator=creator).select_related("actor").order_by("-seq")
-
-
-MAX_SELECTION_IDS = 1000
-
-
-def selection_videos(
-    *,
-    owner: User,
-    everything: bool = False,
-    ids: list[str] | None = None,
-    filters: LibraryFilter | None = None,
-) -> tuple[QuerySet[Video], dict]:
-    """The creator's videos named by a selection, and the selection as recorded in the ledger.
-
-    Ids that are not the creator's reject the whole selection: nothing is half-applied."""
-    from consent.services import ConsentError
-
-    if everything:
-        return Video.objects.filter(owner=owner), {"all": True}
-    if filters is not None:
-        description = {
-            "filter": {
-                "q": filters.q,
-                "tag": filters.tag,
-                "created_after": filters.created_after.isoformat()
-                if filters.created_after
-                else None,
-                "created_before": filters.created_before.isoformat()
-                if filters.created_before
-                else None,
-                **dict(filters.extra),
-            }
-        }
-        return library_videos(owner=owner, filters=filters).order_by(), description
-    unique = list(dict.fromkeys(ids or []))
-    if not unique:
-        raise ConsentError("Select at least one video.", code="empty_selection")
-    if len(unique) > MAX_SELECTION_IDS:
-        raise ConsentError(
-            f"At most {MAX_SELECTION_IDS} ids per request; use a filter or “all” for more.",
-            code="selection_too_large",
-        )
-    videos = Video.objects.filter(owner=owner, public_id__in=unique)
-    found = videos.count()
-    if found != len(unique):
-        raise ConsentError(
-            f"{len(unique) - found} of the selected ids are not videos in your library; "
-            "nothing was changed.",
-            code="unknown_videos",
-        )
-    return videos, {"ids": unique}
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from consent.idsets import INHERIT, Group, VideoState
 from consent.ledger import entry_groups, ledger_append, policy_state
 from consent.models import Audience, CreatorPolicy, LedgerEntry, VideoOverride
 from consent.scopes import ALL_SCOPES
+from consent.selection import Selection
 from consent.signals import consent_changing
 from creatorhub.accounts.models import User
 from creatorhub.enqueue import enqueue_on_commit
@@ -166,6 +167,50 @@ def consent_set_videos(
     selection: dict | None = None,
 ) -> ChangeResult:
     """Give every video in `videos` (the creator's own) the override `state`."""
+    return _set_videos(
+        creator=creator,
+        actor=actor,
+        videos=videos,
+        state=state,
+        action=action,
+        reason=reason,
+        selection=selection or {},
+    )
+
+
+@transaction.atomic
+def consent_set_selection(
+    *,
+    creator: User,
+    actor: User,
+    selection: Selection,
+    state: VideoState,
+    action: str = LedgerEntry.Action.BULK,
+    reason: str = "",
+) -> ChangeResult:
+    """The one path from a selection (bulk form, API, moderators) to a change: resolve it to
+    the creator's videos, then give them `state`."""
+    return _set_videos(
+        creator=creator,
+        actor=actor,
+        videos=selection.videos(owner=creator),
+        state=state,
+        action=action,
+        reason=reason,
+        selection=selection.as_json(),
+    )
+
+
+def _set_videos(
+    *,
+    creator: User,
+    actor: User,
+    videos: QuerySet[Video],
+    state: VideoState,
+    action: str,
+    reason: str,
+    selection: dict,
+) -> ChangeResult:
     _validate_state(state)
     policy = policy_lock(creator=creator)
     if state.remix == VideoOverride.Remix.ALLOW and not (state.scopes or policy.remix_scopes):
@@ -179,7 +224,7 @@ def consent_set_videos(
         reason=reason,
         videos=videos.filter(owner=creator),
         state=state,
-        selection=selection or {},
+        selection=selection,
     )
 
 

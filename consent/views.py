@@ -26,6 +26,7 @@ from consent.history import (
 from consent.idsets import VideoState
 from consent.models import LedgerEntry
 from consent.scopes import mask_to_names, scopes_to_mask
+from consent.selection import Selection
 from creatorhub.csv_safe import csv_writer
 from creatorhub.htmx import invalid_status
 from creatorhub.navigation import redirect_back
@@ -179,26 +180,13 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
         return _bulk_error(request, f"Nothing was changed: {errors}")
-    data = form.cleaned_data
     try:
-        if data["select_all_matching"]:
-            filters = form.to_filter()
-            videos, selection = selectors.selection_videos(
-                owner=request.user,
-                everything=not filters.is_filtered,
-                filters=filters if filters.is_filtered else None,
-            )
-        else:
-            videos, selection = selectors.selection_videos(
-                owner=request.user, ids=request.POST.getlist("ids")
-            )
         state = _state_from(form)
-        result = services.consent_set_videos(
+        result = services.consent_set_selection(
             creator=request.user,
             actor=request.user,
-            videos=videos,
+            selection=form.to_selection(),
             state=state,
-            selection=selection,
         )
     except services.ConsentError as error:
         return _bulk_error(request, str(error))
@@ -273,10 +261,7 @@ def undo(request: HttpRequest, seq: int) -> HttpResponse:
 def summary(request: HttpRequest) -> HttpResponse:
     """Lazy-loaded consent breakdown of the library's current filter."""
     filters = LibraryFilterForm(request.GET).to_filter()
-    if filters.is_filtered:
-        videos, _ = selectors.selection_videos(owner=request.user, filters=filters)
-    else:
-        videos, _ = selectors.selection_videos(owner=request.user, everything=True)
+    videos = Selection.matching(filters).videos(owner=request.user)
     counts = selectors.selection_breakdown(creator=request.user, videos=videos)
     return render(request, "consent/_summary.html", {"counts": counts})
 

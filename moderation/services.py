@@ -13,6 +13,7 @@ from django.utils import timezone
 from consent import services as consent_services
 from consent.idsets import VideoState
 from consent.models import LedgerEntry, VideoOverride
+from consent.selection import Selection
 from creatorhub.accounts.models import User
 from creatorhub.videos.models import Video
 from moderation.models import ModerationAction, Report
@@ -375,14 +376,13 @@ def videos_consent_off(*, moderator: User, videos: QuerySet[Video], reason: str)
                 f"Act on videos of at most {MAX_REMIXES_PER_ACTION} creators at once.",
                 code="too_many",
             )
-        result = consent_services.consent_set_videos(
+        result = consent_services.consent_set_selection(
             creator=creator,
             actor=moderator,
-            videos=videos.filter(owner=creator).order_by(),
+            selection=Selection.by_moderator(videos),
             state=VideoState(VideoOverride.Remix.DENY),
             action=LedgerEntry.Action.MODERATOR,
             reason=reason,
-            selection={"moderator": True},
         )
         if result.entry is not None:
             _consent_audit(moderator, creator, result.entry, reason, f"{result.selected} videos")

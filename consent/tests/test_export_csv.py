@@ -8,8 +8,9 @@ import io
 import pytest
 from django.urls import reverse
 
-from consent import selectors, services
+from consent import services
 from consent.idsets import VideoState
+from consent.selection import Selection
 from consent.tests.factories import policy
 from creatorhub.csv_safe import FORMULA_STARTS
 from creatorhub.videos.selectors import LibraryFilter
@@ -26,16 +27,12 @@ def test_ledger_csv_neutralises_formula_cells(creator_client, creator):
         services.consent_set_policy(
             creator=creator, actor=creator, change=policy(index % 2 == 0), reason=text
         )
-    videos, selection = selectors.selection_videos(
-        owner=creator, filters=LibraryFilter(q="=HYPERLINK", tag="")
-    )
-    services.consent_set_videos(
+    services.consent_set_selection(
         creator=creator,
         actor=creator,
-        videos=videos,
+        selection=Selection.parse(filters=LibraryFilter(q="=HYPERLINK", tag="")),
         state=VideoState("deny"),
         reason="=cmd|' /C calc'!A0",
-        selection=selection,
     )
     body = b"".join(creator_client.get(reverse("consent:export_csv")).streaming_content)
     rows = list(csv.reader(io.StringIO(body.decode(), newline="")))

@@ -7,6 +7,7 @@ from django.db import connection
 from consent import selectors, services
 from consent.ledger import ledger_verify
 from consent.models import CreatorPolicy, LedgerEntry, VideoOverride
+from consent.selection import Selection
 from consent.tests.factories import ALLOW, CAPTION, CAPTION_FACE, DENY, INHERIT, policy
 from creatorhub.accounts.services import follow_set
 from creatorhub.accounts.tests.factories import make_user
@@ -92,11 +93,11 @@ def test_bulk_over_a_filter_only_touches_matching_videos(creator, other_creator)
     make_videos(creator, 25, tag="food")
     make_videos(other_creator, 10, tag="travel")
     services.consent_set_policy(creator=creator, actor=creator, change=policy())
-    videos, description = selectors.selection_videos(
-        owner=creator, filters=LibraryFilter(tag="travel")
-    )
-    result = services.consent_set_videos(
-        creator=creator, actor=creator, videos=videos, state=DENY, selection=description
+    result = services.consent_set_selection(
+        creator=creator,
+        actor=creator,
+        selection=Selection.parse(filters=LibraryFilter(tag="travel")),
+        state=DENY,
     )
     assert (result.selected, result.changed) == (40, 40)
     assert allowed_count(creator) == 25
@@ -110,9 +111,17 @@ def test_foreign_ids_reject_the_whole_selection(creator, other_creator):
     mine = make_video(creator)
     theirs = make_video(other_creator)
     with pytest.raises(services.ConsentError, match="1 of the selected ids"):
-        selectors.selection_videos(owner=creator, ids=[mine.public_id, theirs.public_id])
+        services.consent_set_selection(
+            creator=creator,
+            actor=creator,
+            selection=Selection.parse(ids=[mine.public_id, theirs.public_id]),
+            state=DENY,
+        )
+    assert not LedgerEntry.objects.exists()
     with pytest.raises(services.ConsentError, match="Select at least one"):
-        selectors.selection_videos(owner=creator, ids=[])
+        Selection.parse(ids=[])
+    with pytest.raises(services.ConsentError, match="exactly one of"):
+        Selection.parse(everything=True, ids=[mine.public_id])
 
 
 def test_consent_set_videos_ignores_videos_of_others_passed_in(creator, other_creator):
@@ -271,7 +280,7 @@ def test_query_counts_do_not_depend_on_library_size(creator, size, django_assert
     # atomic block, and the remixer's in-transaction read of what the change revokes (nothing
     # here); the switch has no snapshot or override write, but counts the videos that follow
     # it (library counter, exceptions) for the ledger.
-    videos, _ = selectors.selection_videos(owner=creator, filters=LibraryFilter(tag="all"))
+    videos = Selection.parse(filters=LibraryFilter(tag="all")).videos(owner=creator)
     with django_assert_num_queries(10 if connection.vendor == "postgresql" else 9):
         services.consent_set_videos(creator=creator, actor=creator, videos=videos, state=DENY)
     with django_assert_num_queries(9):
