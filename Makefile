@@ -11,6 +11,8 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/creatorhub
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/13
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/creatorhub_bench
+# `make bench BENCH=scale` keeps its million videos here between runs (created if missing).
+SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/creatorhub_scale
 PYTEST_ARGS ?=
 
 .PHONY: help run serve test bench lint format check smoke smoke-serve clean
@@ -53,7 +55,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	@bash scripts/services.sh >&2
-	@DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m bench $(BENCH)
+	@DEBUG=1 DATABASE_URL=$(if $(filter scale,$(BENCH)),$(SCALE_DATABASE_URL),$(BENCH_DATABASE_URL)) \
+	  REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m bench $(BENCH)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

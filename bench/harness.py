@@ -17,22 +17,28 @@ def setup_django() -> None:
 
 
 @contextlib.contextmanager
-def bench_database() -> Iterator[None]:
-    """Create the test database (test_<NAME>), migrate it, and drop it afterwards."""
-    from django.test.utils import (
-        setup_databases,
-        setup_test_environment,
-        teardown_databases,
-        teardown_test_environment,
-    )
+def test_environment() -> Iterator[None]:
+    """Django's test environment (the test client's host allowed, email kept in memory)."""
+    from django.test.utils import setup_test_environment, teardown_test_environment
 
     setup_test_environment()
-    config = setup_databases(verbosity=0, interactive=False)
     try:
         yield
     finally:
-        teardown_databases(config, verbosity=0)
         teardown_test_environment()
+
+
+@contextlib.contextmanager
+def bench_database() -> Iterator[None]:
+    """Create the test database (test_<NAME>), migrate it, and drop it afterwards."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    with test_environment():
+        config = setup_databases(verbosity=0, interactive=False)
+        try:
+            yield
+        finally:
+            teardown_databases(config, verbosity=0)
 
 
 def median_ms(fn: Callable[[], object], *, repeat: int, warmup: int = 3) -> float:
