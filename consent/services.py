@@ -75,10 +75,8 @@ def _announce(entry: LedgerEntry) -> None:
     """Tell downstream (the remixer) twice: now, inside this transaction, so what the change
     forbids stops at once (consent_changing); and after commit through the broker, for the slow
     follow-up (consent_changed), which a dead broker delays but never undoes."""
-    from consent.tasks import consent_changed
-
     consent_changing.send(sender=LedgerEntry, entry=entry, creator_id=entry.creator_id)
-    enqueue_on_commit(consent_changed, entry.id)
+    enqueue_on_commit("consent.tasks.consent_changed", entry.id)
 
 
 def _overridden(groups: list[Group]) -> int:

@@ -30,9 +30,7 @@ def notify_each(*, kind: str, notes: Iterable[tuple[int, Remix | None, str]]) ->
         ]
     )
     if created:
-        from remixer.tasks import email_notifications
-
-        enqueue_on_commit(email_notifications, [note.id for note in created])
+        enqueue_on_commit("remixer.tasks.email_notifications", [note.id for note in created])
 
 
 def notifications_mark_read(*, user: User) -> int:

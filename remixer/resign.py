@@ -198,9 +198,7 @@ def _publish_resigned(remix: Remix, name: str, *, checked: EffectiveConsent) -> 
             # is the consent change's own to make; a newer training choice is signed again.
             transaction.on_commit(lambda: default_storage.delete(name))
             if allowed:
-                from remixer.tasks import resign_remixes
-
-                enqueue_on_commit(resign_remixes, [remix.id])
+                enqueue_on_commit("remixer.tasks.resign_remixes", [remix.id])
             return "stale"
         Remix.objects.filter(id=remix.id).update(
             output=name,

@@ -96,9 +96,7 @@ def remix_request(*, requester: User, video: Video, template: str, inputs: dict)
             kind=Notification.Kind.NEW_REMIX,
             message=f"@{requester.username} requested a {template} remix of “{video.title}”.",
         )
-    from remixer.tasks import render_remix
-
-    enqueue_on_commit(render_remix, remix.id)
+    enqueue_on_commit("remixer.tasks.render_remix", remix.id)
     return remix
 
 
@@ -266,9 +264,7 @@ def _publish(remix: Remix, name: str, *, checked: EffectiveConsent) -> str:
             **signed_fields(checked),
         )
         if outdated:
-            from remixer.tasks import resign_remixes
-
-            enqueue_on_commit(resign_remixes, [remix.id])
+            enqueue_on_commit("remixer.tasks.resign_remixes", [remix.id])
         if current.regeneration_id is None:  # a regeneration tells its requesters once, at the end
             notify(
                 recipients=[(remix.requester_id, remix)],
@@ -362,6 +358,4 @@ def remix_restore(*, remix: Remix, actor: User) -> None:
     Remix.objects.filter(id=current.id).update(
         status=Remix.Status.QUEUED, reason="", updated_at=timezone.now()
     )
-    from remixer.tasks import render_remix
-
-    enqueue_on_commit(render_remix, current.id)
+    enqueue_on_commit("remixer.tasks.render_remix", current.id)

@@ -145,8 +145,6 @@ def _regenerate(
     creators = set(returning) | set(resigning)
     if not creators:
         return 0
-    from remixer.tasks import render_remixes, resign_remixes
-
     if ledger_seq is None:
         seqs = dict(
             CreatorPolicy.objects.filter(creator_id__in=creators).values_list(
@@ -176,9 +174,9 @@ def _regenerate(
         )
         changed += requeued + resigns
         for start in range(0, len(ids), RENDER_CHUNK):
-            enqueue_on_commit(render_remixes, ids[start : start + RENDER_CHUNK])
+            enqueue_on_commit("remixer.tasks.render_remixes", ids[start : start + RENDER_CHUNK])
         for start in range(0, len(stale), RENDER_CHUNK):
-            enqueue_on_commit(resign_remixes, stale[start : start + RENDER_CHUNK])
+            enqueue_on_commit("remixer.tasks.resign_remixes", stale[start : start + RENDER_CHUNK])
     return changed
 
 
@@ -261,13 +259,11 @@ def remixes_requeue_stuck(*, older_than: dt.timedelta) -> int:
     ids = list(stuck.values_list("id", flat=True)[:5000])
     if not ids:
         return 0
-    from remixer.tasks import render_remixes
-
     with transaction.atomic():
         Remix.objects.filter(id__in=ids).filter(
             Q(status=Remix.Status.QUEUED)
             | Q(status=Remix.Status.RENDERING, claimed_at__lt=deadline)
         ).update(status=Remix.Status.QUEUED, updated_at=timezone.now())
         for start in range(0, len(ids), RENDER_CHUNK):
-            enqueue_on_commit(render_remixes, ids[start : start + RENDER_CHUNK])
+            enqueue_on_commit("remixer.tasks.render_remixes", ids[start : start + RENDER_CHUNK])
     return len(ids)

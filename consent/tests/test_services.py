@@ -334,12 +334,12 @@ def test_a_broker_failure_never_undoes_the_change(
 ):
     from kombu.exceptions import OperationalError
 
-    from consent import tasks
+    from creatorhub.celery import app
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.consent_changed, "delay", broker_down)
+    monkeypatch.setattr(app, "send_task", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         result = services.consent_set_policy(creator=creator, actor=creator, change=policy())
     assert CreatorPolicy.objects.get(creator=creator).remix_allowed

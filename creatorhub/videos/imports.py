@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from creatorhub.accounts.models import User
+from creatorhub.enqueue import task_send
 from creatorhub.videos import media
 from creatorhub.videos.models import Video, VideoImport
 from creatorhub.videos.services import (
@@ -332,9 +333,9 @@ def import_commit(*, staged: VideoImport) -> int:
         if posters:
             manifest = _private_path(f"{locked.staged_path}.posters.json")
             manifest.write_text(json.dumps(posters))
-            from creatorhub.videos.tasks import import_posters
-
-            import_posters.delay_on_commit(str(locked.id))
+            transaction.on_commit(
+                lambda: task_send("creatorhub.videos.tasks.import_posters", str(locked.id))
+            )
     return len(videos)
 
 

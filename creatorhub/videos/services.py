@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from creatorhub.accounts.models import User
+from creatorhub.enqueue import task_send
 from creatorhub.videos import media
 from creatorhub.videos.media import MediaError
 from creatorhub.videos.models import LibraryStats, Tag, Video
@@ -108,9 +109,7 @@ def video_upload(
         video.status = Video.Status.PROCESSING
         video.save()
         video.original.save(f"{video.public_id}{_extension(file.name)}", file, save=True)
-        from creatorhub.videos.tasks import process_upload
-
-        process_upload.delay_on_commit(video.id)
+        transaction.on_commit(lambda: task_send("creatorhub.videos.tasks.process_upload", video.id))
     else:
         poster = media.poster_from_image_file(file)
         video.save()

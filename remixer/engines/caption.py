@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PIL import Image
 
-from remixer.engines import label
+from remixer.engines.label import reserved_height
 from remixer.engines.text import TextBlock, draw_block, layout
 
 WHITE = (255, 255, 255)
@@ -37,7 +37,7 @@ def _classic(image: Image.Image, top: str, bottom: str) -> Image.Image:
     if bottom:
         block = layout(bottom, **common)
         # Sit above the label strip so the two never overlap.
-        upper = height - label.reserved_height(width, height) - block.height - margin // 2
+        upper = height - reserved_height(width, height) - block.height - margin // 2
         draw_block(image, block, center_x=width / 2, top=upper, fill=WHITE, stroke_fill=BLACK)
     return image
 
@@ -60,9 +60,7 @@ def _bar(image: Image.Image, top: str, bottom: str) -> Image.Image:
     top_block = _bar_block(top, width, height, pad) if top else None
     bottom_block = _bar_block(bottom, width, height, pad) if bottom else None
     top_h = top_block.height + 2 * pad if top_block else 0
-    bottom_h = (
-        bottom_block.height + pad + label.reserved_height(width, height) if bottom_block else 0
-    )
+    bottom_h = bottom_block.height + pad + reserved_height(width, height) if bottom_block else 0
     canvas = Image.new("RGB", (width, height + top_h + bottom_h), WHITE)
     canvas.paste(image, (0, top_h))
     if top_block:

@@ -39,13 +39,15 @@ def test_notifications_are_emailed_once_to_those_who_asked(viewer, creator, vide
 
 
 def test_notify_mails_after_commit(viewer, monkeypatch, django_capture_on_commit_callbacks):
+    from creatorhub.celery import app
     from remixer import tasks
 
     sent = []
-    monkeypatch.setattr(tasks.email_notifications, "delay", sent.append)
+    monkeypatch.setattr(app, "send_task", lambda name, args: sent.append((name, args)))
     with django_capture_on_commit_callbacks(execute=True):
         notifications.notify(recipients=[(viewer.id, None)], kind="held", message="m")
-    assert sent == [list(Notification.objects.values_list("id", flat=True))]
+    notes = list(Notification.objects.values_list("id", flat=True))
+    assert sent == [(tasks.email_notifications.name, (notes,))]
 
 
 def test_email_preference_form(viewer, viewer_client):
