@@ -15,6 +15,7 @@ BENCHMARKS = [
     "regeneration",
     "signals",
     "resign",
+    "reconciler",
 ]
 
 
