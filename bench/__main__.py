@@ -15,6 +15,7 @@ BENCHMARKS = [
     "regeneration",
     "signals",
     "resign",
+    "reconciler",
 ]
 # Run only when named, on the configured database itself: they keep their data between runs.
 ON_CONFIGURED_DATABASE = ["scale"]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
+from kombu import Queue
 
 from creatorhub.env import env_bool, env_int, env_list, env_str, load_dotenv
 
@@ -186,6 +187,19 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# A queue per kind of work, so a 100k regeneration never delays a consent sync or an email: a
+# worker takes from each of its queues in turn, and more machines can run workers for one kind
+# (`celery worker -Q render`). Anything unrouted (uploads, imports) goes to "celery".
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name) for name in ("render", "sync", "email", "celery")]
+CELERY_TASK_ROUTES = {
+    "remixer.tasks.render_remix": {"queue": "render"},
+    "remixer.tasks.render_remixes": {"queue": "render"},
+    "remixer.tasks.resign_remixes": {"queue": "render"},
+    "consent.tasks.consent_changed": {"queue": "sync"},
+    "remixer.tasks.reconcile": {"queue": "sync"},
+    "remixer.tasks.email_notifications": {"queue": "email"},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "reconcile-remixes": {"task": "remixer.tasks.reconcile", "schedule": 60.0},

@@ -48,6 +48,9 @@ class Remix(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The lease of the render or re-sign message last sent for it: while it is fresh, that
+    # message is still in the broker (or being worked on) and the reconciler sends no other.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     # The creator's AI-training choice the published file embeds (its C2PA and XMP), so a
     # change finds, set-based, the files that say something else. Null: signed before this
@@ -73,6 +76,10 @@ class Remix(models.Model):
             models.Index(fields=["video", "status"], name="remix_video_status"),
             models.Index(fields=["requester", "-created_at"], name="remix_requester_created"),
             models.Index(fields=["status", "updated_at"], name="remix_status_updated"),
+            models.Index(fields=["status", "enqueued_at"], name="remix_status_enqueued"),
+            models.Index(
+                fields=["enqueued_at"], condition=models.Q(resign=True), name="remix_resign_lease"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -149,6 +156,18 @@ class Regeneration(models.Model):
 
     def __str__(self) -> str:
         return f"Regeneration of {self.total} for {self.creator_id} at seq {self.ledger_seq}"
+
+
+class SyncMark(models.Model):
+    """How far the reconciler has read the consent ledger, so each run looks only at creators
+    whose consent changed since; and its own lease, so two runs never overlap."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    ledger_entry_id = models.PositiveBigIntegerField(default=0)
+    running_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} at ledger entry {self.ledger_entry_id}"
 
 
 class Notification(models.Model):

@@ -88,7 +88,12 @@ def remix_request(*, requester: User, video: Video, template: str, inputs: dict)
             429,
         )
     remix = Remix.objects.create(
-        requester=requester, video=video, template=template, inputs=cleaned, scopes=scopes
+        requester=requester,
+        video=video,
+        template=template,
+        inputs=cleaned,
+        scopes=scopes,
+        enqueued_at=timezone.now(),
     )
     if video.owner_id != requester.id:
         notify(
@@ -96,8 +101,13 @@ def remix_request(*, requester: User, video: Video, template: str, inputs: dict)
             kind=Notification.Kind.NEW_REMIX,
             message=f"@{requester.username} requested a {template} remix of “{video.title}”.",
         )
-    enqueue_on_commit("remixer.tasks.render_remix", remix.id)
+    enqueue_on_commit("remixer.tasks.render_remix", remix.id, unsent=lambda: _lease_drop(remix.id))
     return remix
+
+
+def _lease_drop(remix_id: int) -> None:
+    """Its message never reached the broker: the reconciler sends it again."""
+    Remix.objects.filter(id=remix_id).update(enqueued_at=None)
 
 
 def without_waiting_for_disk() -> None:
@@ -304,7 +314,10 @@ def remix_release(*, remix_id: int, reason: str) -> None:
     with `reason` once it has been tried MAX_ATTEMPTS times."""
     claimed = Remix.objects.filter(id=remix_id, status=Remix.Status.RENDERING)
     now = timezone.now()
-    claimed.filter(attempts__lt=MAX_ATTEMPTS).update(status=Remix.Status.QUEUED, updated_at=now)
+    # No lease: no message carries it now, so the reconciler sends it again.
+    claimed.filter(attempts__lt=MAX_ATTEMPTS).update(
+        status=Remix.Status.QUEUED, updated_at=now, enqueued_at=None
+    )
     claimed.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=Remix.Status.FAILED, reason=reason[:300], updated_at=now
     )
@@ -355,7 +368,10 @@ def remix_restore(*, remix: Remix, actor: User) -> None:
     decision = remix_permission(user=remix.requester, video=remix.video, scopes=current.scopes)
     if not decision.allowed:
         raise RemixRefused(f"Not restored: {decision.reason}")
+    now = timezone.now()
     Remix.objects.filter(id=current.id).update(
-        status=Remix.Status.QUEUED, reason="", updated_at=timezone.now()
+        status=Remix.Status.QUEUED, reason="", updated_at=now, enqueued_at=now
     )
-    enqueue_on_commit("remixer.tasks.render_remix", current.id)
+    enqueue_on_commit(
+        "remixer.tasks.render_remix", current.id, unsent=lambda: _lease_drop(current.id)
+    )

@@ -1,7 +1,9 @@
 """Keeping remixes in agreement with consent, set-based: hold what a change forbids, put held
 remixes it allows again back on the queue as a Regeneration, close regenerations when their
 renders are done, and requeue renders a lost message or a dead worker left behind. The
-consent_changed receiver and the beat reconciler call these."""
+consent_changed receiver and the beat reconciler call these. A render or re-sign message takes
+a lease (`Remix.enqueued_at`): while it is fresh the message is still in the broker, so the
+reconciler sends no other."""
 
 from __future__ import annotations
 
@@ -10,20 +12,29 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
-from consent.models import CreatorPolicy
+from consent.models import CreatorPolicy, LedgerEntry
 from consent.selectors import with_remix_permission
 from creatorhub.enqueue import enqueue_on_commit
 from creatorhub.videos.services import media_files_delete
-from remixer.models import Notification, Regeneration, Remix
+from remixer.models import Notification, Regeneration, Remix, SyncMark
 from remixer.notifications import notify
 from remixer.resign import unsigned_delete
 
 LIVE = (Remix.Status.QUEUED, Remix.Status.RENDERING, Remix.Status.PUBLISHED)
 PENDING = (Remix.Status.QUEUED, Remix.Status.RENDERING)
 RENDER_CHUNK = 50
+PAGE = 5000
+# As long as Redis's visibility_timeout: a message still unacknowledged then comes back anyway.
+ENQUEUE_LEASE = dt.timedelta(hours=1)
+# Queued work never sent (the broker was down), or a render claimed by a worker that died.
+STUCK_AFTER = dt.timedelta(minutes=2)
+# Ledger entries are read again for this long after they are written, so a change whose
+# transaction committed after a later entry's is not missed.
+MARK_OVERLAP = dt.timedelta(minutes=1)
+RUN_LEASE = dt.timedelta(minutes=10)
 REVOKED_REASON = (
     "The creator no longer allows this remix; it will come back if they allow it again."
 )
@@ -52,7 +63,7 @@ def remixes_sync_with_consent(
     as one Regeneration per creator. `ledger_seq` is the consent change being synced (recorded
     even when nothing changes, so the creator's page knows it has been looked at). The
     reconciler passes `resign_stale_before`, so re-signs already under way are left alone
-    unless they have not moved since then. Returns (held, requeued or marked for re-signing)."""
+    unless their lease is older. Returns (held, requeued or marked for re-signing)."""
     with transaction.atomic():
         held = remixes_hold_revoked(creator_id=creator_id)
         returning: dict[int, list[int]] = defaultdict(list)
@@ -62,12 +73,11 @@ def remixes_sync_with_consent(
             .values_list("id", "video__owner_id")
         ):
             returning[owner_id].append(remix_id)
+        resign_due = _resign_due(resign_stale_before)
         resigning: dict[int, list[int]] = defaultdict(list)
-        for remix_id, owner_id in _signals_outdated(
-            creator_id=creator_id, stale_before=resign_stale_before
-        ):
+        for remix_id, owner_id in _signals_outdated(creator_id=creator_id, due=resign_due):
             resigning[owner_id].append(remix_id)
-        changed = _regenerate(returning, resigning, ledger_seq=ledger_seq)
+        changed = _regenerate(returning, resigning, ledger_seq=ledger_seq, resign_due=resign_due)
         if (
             creator_id is not None
             and ledger_seq is not None
@@ -82,9 +92,15 @@ def remixes_sync_with_consent(
     return held, changed
 
 
-def _signals_outdated(
-    *, creator_id: int | None, stale_before: dt.datetime | None
-) -> list[tuple[int, int]]:
+def _resign_due(stale_before: dt.datetime | None) -> Q:
+    """Which outdated remixes to (re-)enqueue: all of them, or those not marked yet, never
+    sent, or whose message was sent (leased) before `stale_before`."""
+    if stale_before is None:
+        return Q()
+    return Q(resign=False) | Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale_before)
+
+
+def _signals_outdated(*, creator_id: int | None, due: Q) -> list[tuple[int, int]]:
     """(id, creator) of published remixes whose file says another AI-training choice than the
     creator's policy now (or was signed before the choice was recorded), compared in SQL."""
     policy = "video__owner__consent_policy__"
@@ -96,9 +112,8 @@ def _signals_outdated(
             | ~Q(signed_training=F(f"{policy}training_allowed"))
             | ~Q(signed_companies=F(f"{policy}training_companies"))
         )
+        .filter(due)
     )
-    if stale_before is not None:
-        outdated = outdated.filter(Q(resign=False) | Q(updated_at__lt=stale_before))
     return list(outdated.values_list("id", "video__owner_id"))
 
 
@@ -138,10 +153,13 @@ def _regenerate(
     resigning: dict[int, list[int]],
     *,
     ledger_seq: int | None,
+    resign_due: Q,
 ) -> int:
     """Record each creator's returning remixes (queued to render) and published remixes to sign
-    again under one Regeneration, and enqueue both in chunks. Idempotent: a sync delivered
-    twice counts nothing twice."""
+    again under one Regeneration, and enqueue both in chunks, each with a lease. Idempotent: a
+    sync delivered twice counts nothing twice, and the rows are locked, page by page, before
+    they move, so two syncs at once (the consent change's and the reconciler's) never send the
+    same remix twice."""
     creators = set(returning) | set(resigning)
     if not creators:
         return 0
@@ -156,28 +174,61 @@ def _regenerate(
         seq = ledger_seq if ledger_seq is not None else seqs.get(owner_id, 0)
         regeneration, _ = Regeneration.objects.get_or_create(creator_id=owner_id, ledger_seq=seq)
         now = timezone.now()
-        ids = returning.get(owner_id, [])
-        requeued = Remix.objects.filter(id__in=ids, status=Remix.Status.HELD).update(
-            status=Remix.Status.QUEUED, reason="", regeneration=regeneration, updated_at=now
-        )
-        stale = resigning.get(owner_id, [])
-        # Re-enqueued even if already marked (a newer choice to sign), counted once.
-        resigns = (
-            Remix.objects.filter(id__in=stale, status=Remix.Status.PUBLISHED)
-            .exclude(regeneration=regeneration, resign=True)
-            .update(resign=True, regeneration=regeneration, updated_at=now)
-        )
+        requeued = resigns = 0
+        for page in _pages(returning.get(owner_id, [])):
+            ids = _locked(Remix.objects.filter(id__in=page, status=Remix.Status.HELD))
+            requeued += Remix.objects.filter(id__in=ids).update(
+                status=Remix.Status.QUEUED,
+                reason="",
+                regeneration=regeneration,
+                updated_at=now,
+                enqueued_at=now,
+            )
+            _enqueue_leased("remixer.tasks.render_remixes", ids)
+        for page in _pages(resigning.get(owner_id, [])):
+            due = Remix.objects.filter(id__in=page, status=Remix.Status.PUBLISHED).filter(
+                resign_due
+            )
+            ids = _locked(due)
+            # Re-enqueued even if already marked (a newer choice to sign), counted once.
+            resigns += (
+                Remix.objects.filter(id__in=ids)
+                .exclude(regeneration=regeneration, resign=True)
+                .update(resign=True, regeneration=regeneration, updated_at=now)
+            )
+            Remix.objects.filter(id__in=ids).update(enqueued_at=now)
+            _enqueue_leased("remixer.tasks.resign_remixes", ids)
         Regeneration.objects.filter(id=regeneration.id).update(
             total=F("total") + requeued + resigns,
             resigns=F("resigns") + resigns,
             finished_at=None,
         )
         changed += requeued + resigns
-        for start in range(0, len(ids), RENDER_CHUNK):
-            enqueue_on_commit("remixer.tasks.render_remixes", ids[start : start + RENDER_CHUNK])
-        for start in range(0, len(stale), RENDER_CHUNK):
-            enqueue_on_commit("remixer.tasks.resign_remixes", stale[start : start + RENDER_CHUNK])
     return changed
+
+
+def _pages(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), PAGE):
+        yield ids[start : start + PAGE]
+
+
+def _locked(remixes: QuerySet[Remix], *, skip_locked: bool = False) -> list[int]:
+    """Ids of `remixes` still matching once locked (in id order, so syncs never deadlock),
+    at most a page."""
+    locked = remixes.select_for_update(skip_locked=skip_locked).order_by("id")
+    return list(locked.values_list("id", flat=True)[:PAGE])
+
+
+def _enqueue_leased(task: str, ids: list[int]) -> None:
+    """Send `ids` to `task` in chunks on commit; a chunk the broker refuses gives its lease
+    back, so the reconciler sends it once the broker is back."""
+    for start in range(0, len(ids), RENDER_CHUNK):
+        chunk = ids[start : start + RENDER_CHUNK]
+        enqueue_on_commit(
+            task,
+            chunk,
+            unsent=lambda chunk=chunk: Remix.objects.filter(id__in=chunk).update(enqueued_at=None),
+        )
 
 
 def regenerations_of(*, remix_ids: Iterable[int]) -> list[int]:
@@ -249,21 +300,67 @@ def regeneration_message(regeneration: Regeneration, *, back: int) -> str:
     return " ".join(parts)
 
 
-def remixes_requeue_stuck(*, older_than: dt.timedelta) -> int:
-    """Queued remixes nobody picked up, and renders whose worker died, go back on the queue."""
-    deadline = timezone.now() - older_than
-    stuck = Remix.objects.filter(
-        Q(status=Remix.Status.QUEUED, updated_at__lt=deadline)
-        | Q(status=Remix.Status.RENDERING, claimed_at__lt=deadline)
+def remixes_requeue_stuck(
+    *, older_than: dt.timedelta = STUCK_AFTER, lease: dt.timedelta = ENQUEUE_LEASE
+) -> int:
+    """Work a lost message or a dead worker left behind goes back on the queue: renders claimed
+    more than `older_than` ago, and queued remixes or marked re-signs whose message was never
+    sent (no lease, untouched for `older_than`) or whose lease expired. Work with a fresh lease
+    is still in the broker and is not sent again; what is sent takes a new lease. At most a
+    page of each per run. Returns how many were sent."""
+    now = timezone.now()
+    unsent = Q(enqueued_at__isnull=True, updated_at__lt=now - older_than) | Q(
+        enqueued_at__lt=now - lease
     )
-    ids = list(stuck.values_list("id", flat=True)[:5000])
-    if not ids:
+    renders = (Q(status=Remix.Status.QUEUED) & unsent) | Q(
+        status=Remix.Status.RENDERING, claimed_at__lt=now - older_than
+    )
+    resigns = Q(status=Remix.Status.PUBLISHED, resign=True) & unsent
+    if not Remix.objects.filter(renders | resigns).exists():
         return 0
     with transaction.atomic():
-        Remix.objects.filter(id__in=ids).filter(
-            Q(status=Remix.Status.QUEUED)
-            | Q(status=Remix.Status.RENDERING, claimed_at__lt=deadline)
-        ).update(status=Remix.Status.QUEUED, updated_at=timezone.now())
-        for start in range(0, len(ids), RENDER_CHUNK):
-            enqueue_on_commit("remixer.tasks.render_remixes", ids[start : start + RENDER_CHUNK])
-    return len(ids)
+        # Rows locked meanwhile are a worker's claim or a sync moving them: theirs to send.
+        render_ids = _locked(Remix.objects.filter(renders), skip_locked=True)
+        Remix.objects.filter(id__in=render_ids).update(
+            status=Remix.Status.QUEUED, updated_at=now, enqueued_at=now
+        )
+        _enqueue_leased("remixer.tasks.render_remixes", render_ids)
+        resign_ids = _locked(Remix.objects.filter(resigns), skip_locked=True)
+        Remix.objects.filter(id__in=resign_ids).update(enqueued_at=now)
+        _enqueue_leased("remixer.tasks.resign_remixes", resign_ids)
+    return len(render_ids) + len(resign_ids)
+
+
+def remixes_reconcile() -> dict[str, int] | None:
+    """Beat: whatever a lost message, a dead worker or a broker outage left behind is put
+    right. Only creators whose consent changed since the last run are synced (the ledger
+    entries past the mark), each in its own transaction, and only work whose lease ran out is
+    sent again; with nothing changed a run is a handful of indexed queries, however many
+    remixes there are. None when another run is still under way."""
+    now = timezone.now()
+    mark, _ = SyncMark.objects.get_or_create(name="reconcile")
+    free = Q(running_until__isnull=True) | Q(running_until__lt=now)
+    if not SyncMark.objects.filter(free, name=mark.name).update(running_until=now + RUN_LEASE):
+        return None
+    try:
+        outcome = _reconcile_since(mark.ledger_entry_id, now=now)
+    finally:
+        SyncMark.objects.filter(name=mark.name).update(running_until=None)
+    return outcome
+
+
+def _reconcile_since(entry_id: int, *, now: dt.datetime) -> dict[str, int]:
+    held = requeued = 0
+    changed = LedgerEntry.objects.filter(id__gt=entry_id).order_by()
+    for creator_id in changed.values_list("creator_id", flat=True).distinct():
+        creator_held, creator_requeued = remixes_sync_with_consent(
+            creator_id=creator_id, resign_stale_before=now - ENQUEUE_LEASE
+        )
+        held += creator_held
+        requeued += creator_requeued
+    settled = changed.filter(created_at__lt=now - MARK_OVERLAP).aggregate(last=Max("id"))["last"]
+    if settled is not None:
+        SyncMark.objects.filter(name="reconcile").update(ledger_entry_id=settled)
+    stuck = remixes_requeue_stuck()
+    finished = regenerations_finish()
+    return {"held": held, "requeued": requeued, "stuck": stuck, "finished": finished}

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from celery import shared_task
-from django.utils import timezone
 
 from remixer import notifications, resign, services, sync
 from remixer.provenance import ProvenanceError
@@ -57,14 +55,9 @@ def resign_remixes(remix_ids: list[int]) -> None:
 
 
 @shared_task
-def reconcile() -> dict:
+def reconcile() -> dict | None:
     """Beat: whatever a lost message, a dead worker or a broker outage left behind is put right."""
-    held, requeued = sync.remixes_sync_with_consent(
-        resign_stale_before=timezone.now() - dt.timedelta(minutes=2)
-    )
-    stuck = sync.remixes_requeue_stuck(older_than=dt.timedelta(minutes=2))
-    finished = sync.regenerations_finish()
-    return {"held": held, "requeued": requeued, "stuck": stuck, "finished": finished}
+    return sync.remixes_reconcile()
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True, max_retries=5)

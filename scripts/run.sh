@@ -21,7 +21,8 @@ on_signal() {
 }
 trap on_signal INT TERM
 
-$PY -m celery -A creatorhub worker --loglevel=INFO --concurrency=2 &
+# One worker for every queue (render, sync, email and the default); see README, "More machines".
+$PY -m celery -A creatorhub worker -Q render,sync,email,celery --loglevel=INFO --concurrency=2 &
 pids+=($!)
 $PY -m celery -A creatorhub beat --loglevel=INFO &
 pids+=($!)

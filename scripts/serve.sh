@@ -6,6 +6,7 @@
 #   HOST, PORT          where gunicorn listens (default 127.0.0.1:8000; put a TLS proxy in front)
 #   WEB_CONCURRENCY     gunicorn worker processes (default 2 × cores + 1)
 #   WORKER_CONCURRENCY  Celery worker processes (default: the number of cores)
+#   WORKER_QUEUES       the queues the worker takes from (default render,sync,email,celery)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -42,7 +43,9 @@ cleanup() {
 trap 'cleanup; exit 0' INT TERM
 trap cleanup EXIT
 
-$PY -m celery -A creatorhub worker --loglevel=INFO --concurrency="$WORKER_CONCURRENCY" &
+# Every queue (render, sync, email, the default); README, "More machines", splits them.
+$PY -m celery -A creatorhub worker -Q "${WORKER_QUEUES:-render,sync,email,celery}" \
+  --loglevel=INFO --concurrency="$WORKER_CONCURRENCY" &
 pids+=($!)
 $PY -m celery -A creatorhub beat --loglevel=INFO &
 pids+=($!)
