@@ -28,10 +28,14 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def broker(real_services):
-    """The test Redis, with every queue empty before and after."""
+    """The test Redis, with every queue empty before and after, and no render taken from it
+    meanwhile: the suite's shared worker, if one is running, stops consuming `render` for the
+    test (these tests count render messages left in the broker)."""
+    celery_app.control.cancel_consumer("render", reply=True, timeout=2)
     celery_app.control.purge()
     yield redis.Redis.from_url(settings.CELERY_BROKER_URL)
     celery_app.control.purge()
+    celery_app.control.add_consumer("render", reply=True, timeout=2)
 
 
 def held_remixes(creator, viewer, count: int) -> list[int]:
