@@ -14,6 +14,11 @@ class RemixerConfig(AppConfig):
         consent_changing.connect(on_consent_changing, dispatch_uid="remixer.on_consent_changing")
         consent_changed.connect(on_consent_changed, dispatch_uid="remixer.on_consent_changed")
 
+        from creatorhub.accounts.signals import follow_ended
+        from remixer.receivers import on_follow_ended
+
+        follow_ended.connect(on_follow_ended, dispatch_uid="remixer.on_follow_ended")
+
         from consent.signals_http import media_usage_register, page_usage_register
         from remixer.selectors import remix_media_usage, remix_page_usage
 

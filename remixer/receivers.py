@@ -16,3 +16,10 @@ def on_consent_changed(sender, entry_id: int, **kwargs) -> None:
     entry = LedgerEntry.objects.filter(id=entry_id).values("creator_id", "seq").first()
     if entry is not None:
         remixes_sync_with_consent(creator_id=entry["creator_id"], ledger_seq=entry["seq"])
+
+
+def on_follow_ended(sender, follower_id: int, followed_id: int, **kwargs) -> None:
+    """Inside the unfollow's transaction: remixes a followers-only grant allowed the former
+    follower stop being served now. Not a consent change, so the ledger-driven reconciler
+    would never look at them."""
+    remixes_hold_revoked(creator_id=followed_id)

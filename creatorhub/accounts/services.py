@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from creatorhub.accounts.models import Follow, User
+from creatorhub.accounts.signals import follow_ended
 
 
 @transaction.atomic
@@ -13,5 +14,7 @@ def follow_set(*, follower: User, followed: User, following: bool) -> bool:
     if following:
         Follow.objects.get_or_create(follower=follower, followed=followed)
     else:
-        Follow.objects.filter(follower=follower, followed=followed).delete()
+        deleted, _ = Follow.objects.filter(follower=follower, followed=followed).delete()
+        if deleted:
+            follow_ended.send(sender=Follow, follower_id=follower.pk, followed_id=followed.pk)
     return following

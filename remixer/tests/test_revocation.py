@@ -13,6 +13,7 @@ from consent.models import CreatorPolicy, LedgerEntry
 from consent.signals import consent_changing
 from consent.tests.factories import CAPTION as CAPTION_SCOPE
 from consent.tests.factories import policy
+from creatorhub.accounts.services import follow_set
 from creatorhub.videos.models import Video
 from remixer import services
 from remixer.models import Notification, Remix
@@ -98,6 +99,16 @@ def test_narrowing_the_audience_holds_remixes_of_non_followers(creator, viewer, 
     allow(creator)
     remix = published(viewer, video)
     allow(creator, audience="followers")
+    assert statuses(remix) == ["held"]
+
+
+def test_unfollowing_holds_what_a_followers_only_grant_allowed(creator, viewer, video):
+    follow_set(follower=viewer, followed=creator, following=True)
+    allow(creator, audience="followers")
+    remix = published(viewer, video)
+    follow_set(follower=viewer, followed=creator, following=False)
+    assert statuses(remix) == ["held"]
+    follow_set(follower=viewer, followed=creator, following=False)  # twice: nothing more
     assert statuses(remix) == ["held"]
 
 
