@@ -48,7 +48,10 @@ def remix_thumb(remix: Remix) -> str:
 def remix_admin_link(remix: Remix) -> str:
     url = reverse("admin:remixer_remix_change", args=[remix.pk])
     return format_html(
-        '<a href="{}">{}</a><br><small>{}</small>', url, remix.public_id, remix.get_status_display()
+        '<a href="{}" class="remix-id">{}</a><br><small>{}</small>',
+        url,
+        remix.public_id,
+        remix.get_status_display(),
     )
 
 
