@@ -33,7 +33,7 @@ def _run() -> dict:
     from consent.models import CreatorPolicy
     from consent.tests.factories import policy
     from creatorhub.accounts.tests.factories import make_user
-    from remixer import resign, services, sync
+    from remixer import pipeline, resign, services, signing, sync
     from remixer.models import Remix
     from remixer.tests.factories import make_postered_video
 
@@ -53,8 +53,8 @@ def _run() -> dict:
         for i in range(REMIXES)
     )
     ids = list(Remix.objects.order_by("id").values_list("id", flat=True))
-    for remix, consent in services.remixes_claim(remix_ids=ids):
-        assert services.remix_render_claimed(remix=remix, consent=consent) == "published"
+    for remix, consent in pipeline.remixes_claim(remix_ids=ids):
+        assert pipeline.remix_render_claimed(remix=remix, consent=consent) == "published"
 
     def change(training: bool) -> None:
         consent_services.consent_set_policy(
@@ -74,7 +74,7 @@ def _run() -> dict:
 
     change(False)
     resign_seconds = resign_all("resigned")
-    resign.unsigned_delete(public_ids=list(Remix.objects.values_list("public_id", flat=True)))
+    signing.unsigned_delete(public_ids=list(Remix.objects.values_list("public_id", flat=True)))
     change(True)
     rerender_seconds = resign_all("rerendered")
     resign_ms = resign_seconds * 1000 / REMIXES

@@ -8,17 +8,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
+from consent.errors import ConsentError
 from creatorhub.accounts.models import User
 from creatorhub.videos.models import Video
 from creatorhub.videos.selectors import LibraryFilter, library_videos
 
 MAX_SELECTION_IDS = 1000
-
-
-def _error(message: str, code: str) -> Exception:
-    from consent.services import ConsentError  # services builds on selections
-
-    return ConsentError(message, code=code)
 
 
 @dataclass(frozen=True)
@@ -42,16 +37,18 @@ class Selection:
         """A creator's selection, refused as a whole (ConsentError) when it is malformed."""
         given = sum([everything, ids is not None, filters is not None])
         if given != 1:
-            raise _error('A selection is exactly one of "all", "ids" or "filter".', "invalid")
+            raise ConsentError(
+                'A selection is exactly one of "all", "ids" or "filter".', code="invalid"
+            )
         if ids is None:
             return cls(everything=everything, filters=filters)
         unique = tuple(dict.fromkeys(ids))
         if not unique:
-            raise _error("Select at least one video.", "empty_selection")
+            raise ConsentError("Select at least one video.", code="empty_selection")
         if len(unique) > MAX_SELECTION_IDS:
-            raise _error(
+            raise ConsentError(
                 f"At most {MAX_SELECTION_IDS} ids per request; use a filter or “all” for more.",
-                "selection_too_large",
+                code="selection_too_large",
             )
         return cls(ids=unique)
 
@@ -78,10 +75,10 @@ class Selection:
         videos = Video.objects.filter(owner=owner, public_id__in=self.ids)
         missing = len(self.ids) - videos.count()
         if missing:
-            raise _error(
+            raise ConsentError(
                 f"{missing} of the selected ids are not videos in your library; "
                 "nothing was changed.",
-                "unknown_videos",
+                code="unknown_videos",
             )
         return videos
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from consent import idsets
+from consent.errors import ConsentError
 from consent.idsets import INHERIT, Group, VideoState
 from consent.ledger import entry_groups, ledger_append, policy_state
 from consent.models import Audience, CreatorPolicy, LedgerEntry, VideoOverride
@@ -22,14 +23,6 @@ from creatorhub.videos.models import Video
 from creatorhub.videos.selectors import library_video_count
 
 MAX_COMPANIES = 50
-
-
-class ConsentError(ValueError):
-    """A change that cannot be made; `code` is the API error code, the message is for people."""
-
-    def __init__(self, message: str, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)

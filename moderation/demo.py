@@ -6,6 +6,7 @@ from creatorhub.accounts.models import User
 from creatorhub.videos.models import Video
 from moderation import services
 from moderation.models import Report
+from remixer import pipeline
 from remixer import services as remix_services
 from remixer.models import Remix
 
@@ -31,7 +32,7 @@ def demo_reports_ensure(*, demo: User, viewer: User, **kwargs) -> int:
                 template=Remix.Template.CAPTION,
                 inputs={"top": top, "bottom": "demo data"},
             )
-            if remix_services.remix_render(remix_id=remix.id) != "published":
+            if pipeline.remix_render(remix_id=remix.id) != "published":
                 continue
             remix.refresh_from_db()
         if not Report.objects.filter(

@@ -12,94 +12,34 @@ being served at that commit (the serving check compares the file name) and is th
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from consent.scopes import mask_to_names
 from consent.selectors import EffectiveConsent, consent_map, remix_permission
-from consent.usage import AIUsage, ai_usage
 from creatorhub.enqueue import enqueue_on_commit
 from creatorhub.videos.media import encode_jpeg
 from remixer import engines
 from remixer.models import Remix
-from remixer.provenance import ProvenanceInfo, provenance_sign
-
-UNSIGNED_FOLDER = "remix-renders"
-
-
-def unsigned_storage() -> FileSystemStorage:
-    """Private storage for unsigned renders: under PRIVATE_ROOT, outside MEDIA_ROOT."""
-    return FileSystemStorage(location=settings.PRIVATE_ROOT)
-
-
-def unsigned_name(public_id: str) -> str:
-    return f"{UNSIGNED_FOLDER}/{public_id}.jpg"
-
-
-def unsigned_save(*, public_id: str, jpeg: bytes) -> None:
-    storage, name = unsigned_storage(), unsigned_name(public_id)
-    if storage.exists(name):
-        storage.delete(name)
-    storage.save(name, ContentFile(jpeg))
-
-
-def unsigned_read(*, public_id: str) -> bytes | None:
-    storage, name = unsigned_storage(), unsigned_name(public_id)
-    try:
-        with storage.open(name, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        return None
-
-
-def unsigned_delete(*, public_ids: list[str]) -> None:
-    storage = unsigned_storage()
-    for public_id in public_ids:
-        storage.delete(unsigned_name(public_id))
-
-
-def usage_of(consent: EffectiveConsent) -> AIUsage:
-    """What a published remix's file says about AI use: its source's training choice."""
-    return ai_usage(training_allowed=consent.training_allowed, companies=consent.training_companies)
-
-
-def signed_fields(consent: EffectiveConsent) -> dict:
-    """The remix columns recording the training choice a file was signed under (the policy's
-    own normal form, so the sync can compare them with the policy in SQL)."""
-    allowed = consent.training_allowed
-    return {
-        "signed_training": allowed,
-        "signed_companies": list(consent.training_companies) if allowed else [],
-    }
-
-
-def provenance_info(
-    remix: Remix, *, poster_jpeg: bytes, consent: EffectiveConsent, seq: int
-) -> ProvenanceInfo:
-    video = remix.video
-    return ProvenanceInfo(
-        remix_id=remix.public_id,
-        template=remix.template,
-        scopes=mask_to_names(remix.scopes),
-        consent_seq=seq,
-        video_id=video.public_id,
-        video_title=video.title,
-        creator=video.owner.username,
-        poster_jpeg=poster_jpeg,
-        usage=usage_of(consent),
-    )
+from remixer.pipeline import (
+    MAX_ATTEMPTS,
+    consent_under_lock,
+    delete_other_versions,
+    output_name,
+    poster_read,
+    remix_unsigned_render,
+    without_waiting_for_disk,
+)
+from remixer.provenance import provenance_sign
+from remixer.signing import provenance_info, signed_fields, unsigned_read, unsigned_save, usage_of
 
 
 def remixes_claim_resign(*, remix_ids: list[int]) -> list[tuple[Remix, EffectiveConsent]]:
     """Claim published remixes marked `resign` with a conditional UPDATE (version + 1: the
     version the new file gets); the remix stays published, serving its current file, meanwhile.
     A later claim supersedes this one (its publish then finds another version)."""
-    from remixer.services import without_waiting_for_disk
-
     now = timezone.now()
     with transaction.atomic():
         without_waiting_for_disk()
@@ -123,8 +63,6 @@ def remixes_claim_resign(*, remix_ids: list[int]) -> list[tuple[Remix, Effective
 def remix_resign_claimed(*, remix: Remix, consent: EffectiveConsent) -> str:
     """Sign a claimed published remix again with today's training choice and publish it as
     its new version. Returns the outcome; storage and signing errors propagate."""
-    from remixer.services import output_name, poster_read, remix_unsigned_render
-
     with remix.video.poster.open("rb") as handle:
         poster_jpeg = handle.read()
     unsigned = unsigned_read(public_id=remix.public_id)
@@ -154,8 +92,6 @@ def _fail_unsignable(remix: Remix, error: str) -> str:
     """A published file that can be neither signed again nor rendered again would go on saying
     an old choice: it is withdrawn (failed, with the reason), unless something else moved the
     remix on meanwhile."""
-    from remixer.services import MAX_ATTEMPTS
-
     reason = f"Could not be signed with the creator's current AI-training choice: {error}"
     with transaction.atomic():
         name = remix.output.name
@@ -177,12 +113,6 @@ def _fail_unsignable(remix: Remix, error: str) -> str:
 def _publish_resigned(remix: Remix, name: str, *, checked: EffectiveConsent) -> str | None:
     """Make `name` the remix's file, under the consent lock, if the remix is still published at
     this claim's version and the training choice is still the one signed. None when published."""
-    from remixer.services import (
-        consent_under_lock,
-        delete_other_versions,
-        without_waiting_for_disk,
-    )
-
     with transaction.atomic():
         without_waiting_for_disk()  # a lost commit leaves `resign` set: the reconciler redoes it
         current, consent = consent_under_lock(remix, checked=checked)

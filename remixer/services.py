@@ -1,54 +1,33 @@
-"""Writes for remixes: request, claim, render + sign + publish under consent, takedown, restore.
-
-Consent is checked at request time, before rendering, and at publish time inside the
-transaction that publishes, holding the creator's consent lock (the CreatorPolicy row every
-consent change also locks), so a publish and a revocation can never interleave.
+"""Writes for remixes a person makes: request, take down, restore. Rendering, signing and
+publishing are the worker's (remixer/pipeline.py); consent is checked here at request time and
+there again before rendering and at publish.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
-from PIL import Image
 
-from consent.models import CreatorPolicy
 from consent.scopes import scopes_to_mask
-from consent.selectors import (
-    EffectiveConsent,
-    consent_map,
-    remix_permission,
-)
+from consent.selectors import remix_permission
 from creatorhub.accounts.models import User
 from creatorhub.enqueue import enqueue_on_commit
-from creatorhub.videos.media import encode_jpeg, image_open
 from creatorhub.videos.models import Video
 from creatorhub.videos.services import media_files_delete
 from remixer import engines
-from remixer.backdrops import backdrop_images, backdrop_names
+from remixer.backdrops import backdrop_names
 from remixer.models import Notification, Remix
 from remixer.notifications import notify
-from remixer.provenance import provenance_sign
-from remixer.resign import (
-    provenance_info,
-    signed_fields,
-    unsigned_delete,
-    unsigned_save,
-    usage_of,
-)
+from remixer.signing import unsigned_delete
 
 TEMPLATE_SCOPES = {
     Remix.Template.CAPTION: scopes_to_mask(["caption"]),
     Remix.Template.BACKGROUND: scopes_to_mask(["background"]),
     Remix.Template.FACE: scopes_to_mask(["face"]),
 }
-MAX_ATTEMPTS = 5
 
 
 class RemixRefused(Exception):
@@ -108,226 +87,6 @@ def remix_request(*, requester: User, video: Video, template: str, inputs: dict)
 def _lease_drop(remix_id: int) -> None:
     """Its message never reached the broker: the reconciler sends it again."""
     Remix.objects.filter(id=remix_id).update(enqueued_at=None)
-
-
-def without_waiting_for_disk() -> None:
-    """Commit this transaction without waiting for the WAL to reach disk (PostgreSQL).
-
-    For a render's claim and publish only: other sessions see the commit at once, so the
-    consent lock works as before; a database crash can lose the last few hundred milliseconds of
-    them, which leaves remixes queued or rendering, and the reconciler renders those again.
-    Waiting for the disk twice per remix cost a third of a regeneration's throughput.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
-def remixes_claim(*, remix_ids: list[int]) -> list[tuple[Remix, EffectiveConsent]]:
-    """queued → rendering for those of `remix_ids` nobody else holds, with a conditional UPDATE,
-    in one transaction for the whole batch; each comes with its video's consent, read once for
-    the batch (the check before rendering; publishing checks again under the lock)."""
-    now = timezone.now()
-    with transaction.atomic():
-        without_waiting_for_disk()
-        free = list(
-            Remix.objects.select_for_update(skip_locked=True)
-            .filter(id__in=remix_ids, status=Remix.Status.QUEUED)
-            .values_list("id", flat=True)
-        )
-        Remix.objects.filter(id__in=free, status=Remix.Status.QUEUED).update(
-            status=Remix.Status.RENDERING,
-            version=F("version") + 1,
-            attempts=F("attempts") + 1,
-            claimed_at=now,
-            updated_at=now,
-        )
-        claimed = list(
-            Remix.objects.select_related("video__owner", "requester")
-            .filter(id__in=free, status=Remix.Status.RENDERING, claimed_at=now)
-            .order_by("id")
-        )
-    consents = consent_map(videos=list({remix.video_id: remix.video for remix in claimed}.values()))
-    return [(remix, consents[remix.video_id]) for remix in claimed]
-
-
-def output_name(remix: Remix) -> str:
-    """Deterministic per remix and render version, so a retried render overwrites itself."""
-    return f"remixes/{remix.public_id}/v{remix.version}.jpg"
-
-
-def remix_render(*, remix_id: int) -> str:
-    """Claim one remix and render it (see remix_render_claimed); "not-claimed" if another
-    worker has it or it is no longer queued."""
-    claimed = remixes_claim(remix_ids=[remix_id])
-    if not claimed:
-        return "not-claimed"
-    remix, consent = claimed[0]
-    return remix_render_claimed(remix=remix, consent=consent)
-
-
-def remix_render_claimed(*, remix: Remix, consent: EffectiveConsent) -> str:
-    """Re-check consent, render, sign, and publish under the consent lock. Returns the outcome.
-    Storage and signing errors propagate for the task to retry."""
-    video = remix.video
-    decision = remix_permission(
-        user=remix.requester, video=video, scopes=remix.scopes, consent=consent
-    )
-    if not decision.allowed:
-        _hold(remix, decision.reason)
-        return "held"
-    try:
-        poster_jpeg, poster = poster_read(video)
-        image = remix_unsigned_render(remix, poster)
-    except engines.RenderError as error:
-        _claimed(remix).update(
-            status=Remix.Status.FAILED, reason=str(error)[:300], updated_at=timezone.now()
-        )
-        return "failed"
-    unsigned = encode_jpeg(image)
-    # Kept privately, so a change of the creator's training choice is signed again without a
-    # render (remixer/resign.py).
-    unsigned_save(public_id=remix.public_id, jpeg=unsigned)
-    signed = provenance_sign(
-        jpeg=unsigned,
-        info=provenance_info(
-            remix, poster_jpeg=poster_jpeg, consent=consent, seq=decision.ledger_seq
-        ),
-    )
-    name = output_name(remix)
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    default_storage.save(name, ContentFile(signed))
-    return _publish(remix, name, checked=consent)
-
-
-def poster_read(video: Video) -> tuple[bytes, Image.Image]:
-    """The video's poster frame as stored and decoded to RGB; refused before decoding when it
-    has too many pixels."""
-    with video.poster.open("rb") as handle:
-        data = handle.read()
-    try:
-        poster = image_open(io.BytesIO(data))
-        poster.load()
-    except (OSError, ValueError, SyntaxError) as error:
-        raise engines.RenderError(f"The poster frame cannot be used: {error}") from None
-    return data, poster.convert("RGB")
-
-
-def remix_unsigned_render(remix: Remix, poster: Image.Image) -> Image.Image:
-    request = engines.RenderRequest(
-        poster=poster,
-        template=remix.template,
-        inputs=remix.inputs,
-        credit=f"@{remix.video.owner.username} · Creator Hub",
-        backdrops=backdrop_images(owner_id=remix.video.owner_id, inputs=remix.inputs),
-    )
-    return engines.render(request)
-
-
-def consent_under_lock(
-    remix: Remix, *, checked: EffectiveConsent
-) -> tuple[Remix, EffectiveConsent]:
-    """Lock the creator's policy row (the consent lock: a consent change holds it while it
-    commits, so what follows sees the consent either before the change, whose sync then
-    withdraws the remix, or after it) and the remix row; return the row and the consent now.
-    Every consent change bumps the locked ledger seq, so an unchanged seq means `checked` still
-    stands (a version check); otherwise consent is read again as of the lock."""
-    policy = (
-        CreatorPolicy.objects.select_for_update().filter(creator_id=remix.video.owner_id).first()
-    )
-    current = Remix.objects.select_for_update().get(id=remix.id)
-    if (policy.ledger_seq if policy else 0) == checked.ledger_seq:
-        return current, checked
-    policies = {policy.creator_id: policy} if policy else {}
-    return current, consent_map(videos=[remix.video], policies=policies)[remix.video_id]
-
-
-def _publish(remix: Remix, name: str, *, checked: EffectiveConsent) -> str:
-    """Publish under the consent lock. `checked` is the consent the render was checked and
-    signed under; its ledger seq is what the file's credentials say, and the database too."""
-    with transaction.atomic():
-        without_waiting_for_disk()
-        current, consent = consent_under_lock(remix, checked=checked)
-        if current.status != Remix.Status.RENDERING or current.version != remix.version:
-            transaction.on_commit(lambda: default_storage.delete(name))
-            return "superseded"
-        decision = remix_permission(
-            user=remix.requester, video=remix.video, scopes=remix.scopes, consent=consent
-        )
-        if not decision.allowed:
-            transaction.on_commit(lambda: default_storage.delete(name))
-            _hold(current, decision.reason)
-            return "held"
-        # Signed under the checked training choice; if it changed since, the file is published
-        # (its remix consent holds) and signed again at once.
-        outdated = usage_of(consent) != usage_of(checked)
-        now = timezone.now()
-        Remix.objects.filter(id=remix.id).update(
-            status=Remix.Status.PUBLISHED,
-            output=name,
-            reason="",
-            published_at=now,
-            updated_at=now,
-            consent_seq=checked.ledger_seq,
-            resign=outdated,
-            **signed_fields(checked),
-        )
-        if outdated:
-            enqueue_on_commit("remixer.tasks.resign_remixes", [remix.id])
-        if current.regeneration_id is None:  # a regeneration tells its requesters once, at the end
-            notify(
-                recipients=[(remix.requester_id, remix)],
-                kind=Notification.Kind.PUBLISHED,
-                message=f"Your {remix.template} remix of “{remix.video.title}” is ready.",
-            )
-    transaction.on_commit(lambda: delete_other_versions(remix.public_id, keep=name))
-    return "published"
-
-
-def delete_other_versions(public_id: str, *, keep: str) -> None:
-    folder = f"remixes/{public_id}"
-    try:
-        _, files = default_storage.listdir(folder)
-    except FileNotFoundError:
-        return
-    for filename in files:
-        if f"{folder}/{filename}" != keep:
-            default_storage.delete(f"{folder}/{filename}")
-
-
-def _claimed(remix: Remix):
-    """The remix while it is still this render's: a takedown or a revocation that came in the
-    meantime has moved it on, and must not be overwritten (a taken-down remix that became held
-    would be regenerated when consent returns)."""
-    return Remix.objects.filter(id=remix.id, status=Remix.Status.RENDERING, version=remix.version)
-
-
-def _hold(remix: Remix, reason: str) -> None:
-    _claimed(remix).update(
-        status=Remix.Status.HELD, reason=reason[:300], output="", updated_at=timezone.now()
-    )
-
-
-def remix_release(*, remix_id: int, reason: str) -> None:
-    """Give a claimed render back to the queue (its worker could not finish it), or fail it
-    with `reason` once it has been tried MAX_ATTEMPTS times."""
-    claimed = Remix.objects.filter(id=remix_id, status=Remix.Status.RENDERING)
-    now = timezone.now()
-    # No lease: no message carries it now, so the reconciler sends it again.
-    claimed.filter(attempts__lt=MAX_ATTEMPTS).update(
-        status=Remix.Status.QUEUED, updated_at=now, enqueued_at=None
-    )
-    claimed.filter(attempts__gte=MAX_ATTEMPTS).update(
-        status=Remix.Status.FAILED, reason=reason[:300], updated_at=now
-    )
-
-
-def remix_fail(*, remix_id: int, reason: str) -> None:
-    """After the last retry: failed, with the reason."""
-    Remix.objects.filter(id=remix_id, status=Remix.Status.RENDERING).update(
-        status=Remix.Status.FAILED, reason=reason[:300], updated_at=timezone.now()
-    )
 
 
 @transaction.atomic

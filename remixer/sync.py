@@ -21,7 +21,7 @@ from creatorhub.enqueue import enqueue_on_commit
 from creatorhub.videos.services import media_files_delete
 from remixer.models import Notification, Regeneration, Remix, SyncMark
 from remixer.notifications import notify
-from remixer.resign import unsigned_delete
+from remixer.signing import unsigned_delete
 
 LIVE = (Remix.Status.QUEUED, Remix.Status.RENDERING, Remix.Status.PUBLISHED)
 PENDING = (Remix.Status.QUEUED, Remix.Status.RENDERING)

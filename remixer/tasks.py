@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from remixer import notifications, resign, services, sync
+from remixer import notifications, pipeline, resign, sync
 from remixer.provenance import ProvenanceError
 
 # A full disk, a storage outage or unreadable signing keys: worth another try later.
@@ -18,13 +18,13 @@ def render_remix(self, remix_id: int) -> str:
     """Render and publish one remix. Storage and signing errors release the claim and retry
     with backoff; after the last try the remix is failed with the reason."""
     try:
-        return services.remix_render(remix_id=remix_id)
+        return pipeline.remix_render(remix_id=remix_id)
     except RETRYABLE as error:
         reason = f"Rendering failed: {error}"
         if self.request.retries >= self.max_retries:
-            services.remix_fail(remix_id=remix_id, reason=reason)
+            pipeline.remix_fail(remix_id=remix_id, reason=reason)
             return "failed"
-        services.remix_release(remix_id=remix_id, reason=reason)
+        pipeline.remix_release(remix_id=remix_id, reason=reason)
         raise self.retry(exc=error, countdown=2**self.request.retries) from error
 
 
@@ -32,12 +32,12 @@ def render_remix(self, remix_id: int) -> str:
 def render_remixes(remix_ids: list[int]) -> None:
     """A chunk of a regeneration, rendered in one message. A remix whose render hits a storage
     or signing error is released; the reconciler queues it again, up to MAX_ATTEMPTS tries."""
-    for remix, consent in services.remixes_claim(remix_ids=remix_ids):
+    for remix, consent in pipeline.remixes_claim(remix_ids=remix_ids):
         try:
-            services.remix_render_claimed(remix=remix, consent=consent)
+            pipeline.remix_render_claimed(remix=remix, consent=consent)
         except RETRYABLE as error:
             logger.exception("Rendering remix %s failed; released for the reconciler", remix.id)
-            services.remix_release(remix_id=remix.id, reason=f"Rendering failed: {error}")
+            pipeline.remix_release(remix_id=remix.id, reason=f"Rendering failed: {error}")
     sync.regenerations_finish(ids=sync.regenerations_of(remix_ids=remix_ids))
 
 

@@ -17,7 +17,7 @@ from creatorhub.navigation import back_url, redirect_back
 from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.selectors import video_get_public
 from remixer import backdrops as backdrop_services
-from remixer import engines, notifications, selectors, services
+from remixer import engines, notifications, pipeline, selectors, services
 from remixer.backdrops import backdrop_images, backdrop_names
 from remixer.forms import (
     BackdropForm,
@@ -70,7 +70,7 @@ def preview(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         image = engines.preview(
             engines.RenderRequest(
-                poster=services.poster_read(video)[1],
+                poster=pipeline.poster_read(video)[1],
                 template=form.cleaned_data["template"],
                 inputs=form.inputs(),
                 credit=f"@{video.owner.username} · Creator Hub",

@@ -17,6 +17,7 @@ from creatorhub.accounts.tokens import api_token_create, api_token_revoke
 from creatorhub.api import api
 from creatorhub.videos.models import Video
 from creatorhub.videos.tests.factories import make_video
+from remixer import pipeline
 from remixer import services as remix_services
 from remixer.models import Remix
 from remixer.tests.factories import CAPTION, make_postered_video
@@ -61,7 +62,7 @@ def world(creator, viewer, other_creator):
             requester=viewer, video=video, template="caption", inputs=CAPTION
         )
         if status == Remix.Status.PUBLISHED:
-            remix_services.remix_render(remix_id=remix.id)
+            pipeline.remix_render(remix_id=remix.id)
         else:
             # Only the read path is under test here; how a remix reaches a status is not.
             Remix.objects.filter(id=remix.id).update(status=status)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from consent import services as consent_services
 from consent.tests.factories import policy
 from moderation.models import Report
+from remixer import pipeline
 from remixer import services as remix_services
 from remixer.models import Remix
 from remixer.tests.factories import make_postered_video
@@ -17,7 +18,7 @@ def published_remix(creator, requester, *, video=None, title: str = "Source") ->
     remix = remix_services.remix_request(
         requester=requester, video=video, template="caption", inputs=CAPTION
     )
-    assert remix_services.remix_render(remix_id=remix.id) == "published"
+    assert pipeline.remix_render(remix_id=remix.id) == "published"
     remix.refresh_from_db()
     return remix
 

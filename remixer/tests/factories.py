@@ -11,6 +11,7 @@ from consent.tests.factories import policy
 from consent.usage import NOT_ALLOWED
 from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.tests.factories import make_video
+from remixer import pipeline
 from remixer.provenance import ProvenanceInfo
 
 
@@ -102,7 +103,7 @@ def rendered_remix(requester, video, *, template: str = "caption", inputs=None):
     remix = services.remix_request(
         requester=requester, video=video, template=template, inputs=inputs
     )
-    assert services.remix_render(remix_id=remix.id) == "published"
+    assert pipeline.remix_render(remix_id=remix.id) == "published"
     remix.refresh_from_db()
     with remix.output.open("rb") as handle:
         return remix, handle.read()

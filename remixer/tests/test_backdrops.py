@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from remixer import backdrops, services
+from remixer import backdrops, pipeline, services
 from remixer.models import Backdrop, Remix
 from remixer.tests.factories import allow, make_video_with_poster, subject_poster
 
@@ -102,7 +102,7 @@ def test_viewers_pick_a_creator_backdrop_and_the_render_uses_it(creator, viewer,
     remix = services.remix_request(
         requester=viewer, video=video, template="background", inputs={"backdrop": "beach"}
     )
-    assert services.remix_render(remix_id=remix.id) == "published"
+    assert pipeline.remix_render(remix_id=remix.id) == "published"
     remix.refresh_from_db()
     with remix.output.open("rb") as handle:
         corner = np.asarray(Image.open(handle).convert("RGB"))[8, 8].astype(int)
@@ -119,6 +119,6 @@ def test_a_deleted_backdrop_fails_the_render_with_a_reason(creator, viewer):
         requester=viewer, video=video, template="background", inputs={"backdrop": "beach"}
     )
     backdrops.backdrop_delete(owner=creator, backdrop_id=backdrop.id)
-    assert services.remix_render(remix_id=remix.id) == "failed"
+    assert pipeline.remix_render(remix_id=remix.id) == "failed"
     remix.refresh_from_db()
     assert remix.status == Remix.Status.FAILED and "Unknown backdrop" in remix.reason

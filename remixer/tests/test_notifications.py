@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from remixer import notifications, services
+from remixer import notifications, pipeline, services
 from remixer.models import Notification
 from remixer.tests.factories import CAPTION, allow, make_postered_video
 
@@ -28,7 +28,7 @@ def test_notifications_are_emailed_once_to_those_who_asked(viewer, creator, vide
     remix = services.remix_request(
         requester=viewer, video=video, template="caption", inputs=CAPTION
     )
-    services.remix_render(remix_id=remix.id)
+    pipeline.remix_render(remix_id=remix.id)
     notes = list(Notification.objects.values_list("id", flat=True))
     assert len(notes) == 2, "the creator's new-remix note and the viewer's ready note"
     assert notifications.notifications_email(notification_ids=notes) == 1

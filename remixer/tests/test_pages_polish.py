@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from consent import services as consent_services
 from consent.tests.factories import CAPTION_FACE, policy
-from remixer import services
+from remixer import pipeline, services
 from remixer.models import Remix
 from remixer.tests.factories import CAPTION, make_postered_video
 
@@ -65,7 +65,7 @@ def test_remixes_of_my_work_filter_by_video_title(creator_client, creator, viewe
 def test_queued_remix_page_says_it_updates_itself_and_published_drops_it(viewer_client, remix):
     page = viewer_client.get(remix.get_absolute_url())
     assert "Your remix is queued; this page updates by itself when it is ready." in page.text
-    services.remix_render(remix_id=remix.id)
+    pipeline.remix_render(remix_id=remix.id)
     page = viewer_client.get(remix.get_absolute_url())
     assert "queued" not in page.text.lower()
     assert 'data-testid="remix-image"' in page.text
@@ -85,7 +85,7 @@ def test_request_form_marks_each_templates_fields_and_disables_them_when_refused
 def test_the_signed_image_downloads_under_the_remixs_name(anon_client, viewer_client, remix):
     url = reverse("remixer:download", args=[remix.public_id])
     assert viewer_client.get(url).status_code == 404  # queued: nothing to download yet
-    services.remix_render(remix_id=remix.id)
+    pipeline.remix_render(remix_id=remix.id)
     response = anon_client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     assert response["Content-Disposition"] == (

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from remixer import services, sync
+from remixer import pipeline, services, sync
 from remixer.models import Remix, SyncMark
 from remixer.tests.factories import CAPTION, allow, deny, make_postered_video
 
@@ -41,7 +41,7 @@ def held(creator, viewer):
         for _ in range(2)
     ]
     for remix in remixes:
-        services.remix_render(remix_id=remix.id)
+        pipeline.remix_render(remix_id=remix.id)
     deny(creator)
     return remixes
 
@@ -126,8 +126,8 @@ def test_released_work_is_sent_again_after_the_stuck_deadline(viewer, creator, c
     remix = services.remix_request(
         requester=viewer, video=video, template="caption", inputs=CAPTION
     )
-    services.remixes_claim(remix_ids=[remix.id])
-    services.remix_release(remix_id=remix.id, reason="disk full")
+    pipeline.remixes_claim(remix_ids=[remix.id])
+    pipeline.remix_release(remix_id=remix.id, reason="disk full")
     assert sync.remixes_requeue_stuck() == 0
     clock.advance(minutes=3)
     assert sync.remixes_requeue_stuck() == 1

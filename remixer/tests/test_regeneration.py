@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from consent.models import CreatorPolicy
-from remixer import services, sync
+from remixer import pipeline, services, sync
 from remixer.models import Notification, Regeneration, Remix
 from remixer.tests.factories import CAPTION, allow, deny
 
@@ -34,7 +34,7 @@ def held(viewer, creator, video):
         for _ in range(3)
     ]
     for remix in remixes:
-        services.remix_render(remix_id=remix.id)
+        pipeline.remix_render(remix_id=remix.id)
     deny(creator)
     sync.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator))
     allow(creator)
@@ -58,10 +58,10 @@ def test_regeneration_counts_progress_from_the_remixes(held, creator, viewer):
     )
     regeneration = Regeneration.objects.get(creator=creator, total=3)
     assert set(Remix.objects.values_list("regeneration", flat=True)) == {regeneration.id}
-    services.remix_render(remix_id=held[0].id)
+    pipeline.remix_render(remix_id=held[0].id)
     assert sync.regenerations_finish(ids=[regeneration.id]) == 0
     for remix in held[1:]:
-        services.remix_render(remix_id=remix.id)
+        pipeline.remix_render(remix_id=remix.id)
     assert sync.regenerations_finish(ids=[regeneration.id]) == 1
     assert sync.regenerations_finish() == 0, "closed once only"
     note = Notification.objects.get(recipient=creator, kind="regenerated")
@@ -84,11 +84,11 @@ def test_progress_region_polls_until_done_then_stops(held, creator, creator_clie
     assert running.status_code == 200
     assert "Regenerating 0 / 3 (0%)" in running.text and 'hx-trigger="every 1s"' in running.text
     regeneration = Regeneration.objects.get(total=3)
-    services.remix_render(remix_id=held[0].id)
+    pipeline.remix_render(remix_id=held[0].id)
     partly = creator_client.get(f"{url}?id={regeneration.id}", **HTMX)
     assert "Regenerating 1 / 3 (33%)" in partly.text
     for remix in held[1:]:
-        services.remix_render(remix_id=remix.id)
+        pipeline.remix_render(remix_id=remix.id)
     done = creator_client.get(f"{url}?id={regeneration.id}", **HTMX)
     assert done.status_code == 286
     assert "Regenerated 3 / 3 (100%)" in done.text and "every 1s" not in done.text

@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from consent.models import CreatorPolicy
-from remixer import resign, services, sync
+from remixer import pipeline, resign, services, signing, sync
 from remixer.models import Notification, Regeneration, Remix
 from remixer.provenance import provenance_read
 from remixer.tests.factories import CAPTION, allow, make_postered_video
@@ -34,7 +34,7 @@ def published(viewer, video, count: int) -> list[Remix]:
         for _ in range(count)
     ]
     for remix in remixes:
-        assert services.remix_render(remix_id=remix.id) == "published"
+        assert pipeline.remix_render(remix_id=remix.id) == "published"
         remix.refresh_from_db()
     return remixes
 
@@ -122,13 +122,13 @@ def test_a_company_list_change_is_signed_and_a_repeat_sync_counts_nothing_twice(
 def test_a_remix_without_an_unsigned_copy_is_rendered_again(viewer, creator, video):
     allow(creator, training=True)
     (remix,) = published(viewer, video, 1)
-    resign.unsigned_delete(public_ids=[remix.public_id])
+    signing.unsigned_delete(public_ids=[remix.public_id])
     allow(creator, training=False)
     sync.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator))
     [(claimed, consent)] = resign.remixes_claim_resign(remix_ids=[remix.id])
     assert resign.remix_resign_claimed(remix=claimed, consent=consent) == "rerendered"
     assert credentials(remix).ai_training == "notAllowed"
-    assert resign.unsigned_read(public_id=remix.public_id) is not None
+    assert signing.unsigned_read(public_id=remix.public_id) is not None
 
 
 def test_a_takedown_during_signing_is_never_revived(
@@ -142,7 +142,7 @@ def test_a_takedown_during_signing_is_never_revived(
     with django_capture_on_commit_callbacks(execute=True):
         services.remix_takedown(remix=remix, actor=creator)
         assert resign.remix_resign_claimed(remix=claimed, consent=consent) == "superseded"
-    assert resign.unsigned_read(public_id=remix.public_id) is None
+    assert signing.unsigned_read(public_id=remix.public_id) is None
     remix.refresh_from_db()
     assert remix.status == "withdrawn" and not remix.output
     assert default_storage.listdir(f"remixes/{remix.public_id}")[1] == []
@@ -180,7 +180,7 @@ def test_a_remix_that_can_be_neither_signed_nor_rendered_again_stops_being_serve
 ):
     allow(creator, training=True)
     (remix,) = published(viewer, video, 1)
-    resign.unsigned_delete(public_ids=[remix.public_id])
+    signing.unsigned_delete(public_ids=[remix.public_id])
     video.poster.save("broken.jpg", ContentFile(b"not a jpeg"), save=True)
     allow(creator, training=False)
     sync.remixes_sync_with_consent(creator_id=creator.id, ledger_seq=seq(creator))

@@ -15,7 +15,7 @@ from consent.tests.factories import CAPTION as CAPTION_SCOPE
 from consent.tests.factories import policy
 from creatorhub.accounts.services import follow_set
 from creatorhub.videos.models import Video
-from remixer import services
+from remixer import pipeline, services
 from remixer.models import Notification, Remix
 from remixer.tests.factories import CAPTION, allow, deny, make_postered_video
 
@@ -31,7 +31,7 @@ def published(requester, video) -> Remix:
     remix = services.remix_request(
         requester=requester, video=video, template="caption", inputs=CAPTION
     )
-    assert services.remix_render(remix_id=remix.id) == "published"
+    assert pipeline.remix_render(remix_id=remix.id) == "published"
     remix.refresh_from_db()
     return remix
 
@@ -54,7 +54,7 @@ def test_revocation_holds_live_remixes_in_its_own_transaction(
     rendering = services.remix_request(
         requester=viewer, video=video, template="caption", inputs=CAPTION
     )
-    services.remixes_claim(remix_ids=[rendering.id])
+    pipeline.remixes_claim(remix_ids=[rendering.id])
     elsewhere = published(viewer, make_postered_video(other_creator))
     name = live.output.name
 

@@ -5,7 +5,7 @@ from django.core.files.storage import default_storage
 
 from consent.selectors import video_consent
 from creatorhub.accounts.services import follow_set
-from remixer import services, sync
+from remixer import pipeline, services, sync
 from remixer.models import Notification, Remix
 from remixer.provenance import provenance_read
 from remixer.tests.factories import CAPTION, allow, deny, make_postered_video
@@ -71,13 +71,13 @@ def test_render_publishes_with_one_file_and_notifies(viewer, creator, video):
         requester=viewer, video=video, template="caption", inputs=CAPTION
     )
     assert Notification.objects.filter(recipient=creator, kind="new_remix").exists()
-    assert services.remix_render(remix_id=remix.id) == "published"
+    assert pipeline.remix_render(remix_id=remix.id) == "published"
     remix.refresh_from_db()
     assert remix.status == "published" and remix.output.name == f"remixes/{remix.public_id}/v1.jpg"
     assert default_storage.listdir(f"remixes/{remix.public_id}")[1] == ["v1.jpg"]
     assert remix.consent_seq == 1
     assert Notification.objects.filter(recipient=viewer, kind="published").exists()
-    assert services.remix_render(remix_id=remix.id) == "not-claimed"
+    assert pipeline.remix_render(remix_id=remix.id) == "not-claimed"
 
 
 def test_published_remixes_carry_trusted_credentials_matching_the_database(viewer, creator, video):
@@ -85,7 +85,7 @@ def test_published_remixes_carry_trusted_credentials_matching_the_database(viewe
     remix = services.remix_request(
         requester=viewer, video=video, template="caption", inputs=CAPTION
     )
-    services.remix_render(remix_id=remix.id)
+    pipeline.remix_render(remix_id=remix.id)
     remix.refresh_from_db()
     with remix.output.open("rb") as handle:
         credentials = provenance_read(data=handle.read())
@@ -107,11 +107,11 @@ def test_signing_failures_are_retried_then_fail_with_the_reason(viewer, creator,
         requester=viewer, video=video, template="caption", inputs=CAPTION
     )
     settings.PROVENANCE_KEY = str(settings.PROVENANCE_DIR / "missing-key.pem")
-    for _ in range(services.MAX_ATTEMPTS):
+    for _ in range(pipeline.MAX_ATTEMPTS):
         tasks.render_remixes([remix.id])
     remix.refresh_from_db()
     assert remix.status == "failed" and remix.reason.startswith("Rendering failed")
-    assert not default_storage.exists(services.output_name(remix))
+    assert not default_storage.exists(pipeline.output_name(remix))
 
 
 def test_consent_lost_before_render_holds(viewer, creator, video):
@@ -121,13 +121,13 @@ def test_consent_lost_before_render_holds(viewer, creator, video):
     )
     # Claimed, then revoked before the render starts: the revocation holds it at once, and the
     # render's own check refuses it too.
-    [(claimed, _)] = services.remixes_claim(remix_ids=[remix.id])
+    [(claimed, _)] = pipeline.remixes_claim(remix_ids=[remix.id])
     deny(creator)
     remix.refresh_from_db()
     assert remix.status == "held" and not remix.output
     consent = video_consent(video=video)
-    assert services.remix_render_claimed(remix=claimed, consent=consent) == "held"
-    assert services.remix_render(remix_id=remix.id) == "not-claimed"
+    assert pipeline.remix_render_claimed(remix=claimed, consent=consent) == "held"
+    assert pipeline.remix_render(remix_id=remix.id) == "not-claimed"
     remix.refresh_from_db()
     assert remix.status == "held" and not remix.output
 
@@ -139,20 +139,20 @@ def test_consent_lost_during_render_discards_the_file(
     remix = services.remix_request(
         requester=viewer, video=video, template="caption", inputs=CAPTION
     )
-    real_render = services.remix_unsigned_render
+    real_render = pipeline.remix_unsigned_render
 
     def render_then_revoke(remix, poster):
         image = real_render(remix, poster)
         deny(creator)  # the creator revokes while the image is being made
         return image
 
-    monkeypatch.setattr(services, "remix_unsigned_render", render_then_revoke)
+    monkeypatch.setattr(pipeline, "remix_unsigned_render", render_then_revoke)
     with django_capture_on_commit_callbacks(execute=True):
         # The revocation held the remix in its own transaction; the publish finds it moved on.
-        assert services.remix_render(remix_id=remix.id) == "superseded"
+        assert pipeline.remix_render(remix_id=remix.id) == "superseded"
     remix.refresh_from_db()
     assert remix.status == "held" and not remix.output
-    assert not default_storage.exists(services.output_name(remix))
+    assert not default_storage.exists(pipeline.output_name(remix))
 
 
 def test_sync_withdraws_then_regenerates(
@@ -162,7 +162,7 @@ def test_sync_withdraws_then_regenerates(
     remix = services.remix_request(
         requester=viewer, video=video, template="caption", inputs=CAPTION
     )
-    services.remix_render(remix_id=remix.id)
+    pipeline.remix_render(remix_id=remix.id)
     remix.refresh_from_db()
     name = remix.output.name
     with django_capture_on_commit_callbacks(execute=True):
@@ -177,7 +177,7 @@ def test_sync_withdraws_then_regenerates(
     assert len(callbacks) == 1
     remix.refresh_from_db()
     assert remix.status == "queued"
-    assert services.remix_render(remix_id=remix.id) == "published"
+    assert pipeline.remix_render(remix_id=remix.id) == "published"
     remix.refresh_from_db()
     assert remix.output.name.endswith("/v2.jpg")
 
@@ -187,7 +187,7 @@ def test_takedown(viewer, creator, video, django_capture_on_commit_callbacks):
     remix = services.remix_request(
         requester=viewer, video=video, template="caption", inputs=CAPTION
     )
-    services.remix_render(remix_id=remix.id)
+    pipeline.remix_render(remix_id=remix.id)
     remix.refresh_from_db()
     name = remix.output.name
     with django_capture_on_commit_callbacks(execute=True):
@@ -207,12 +207,12 @@ def test_a_takedown_during_a_render_is_never_overwritten(viewer, creator, video,
     remix = services.remix_request(
         requester=viewer, video=video, template="caption", inputs=CAPTION
     )
-    [(claimed, consent)] = services.remixes_claim(remix_ids=[remix.id])
+    [(claimed, consent)] = pipeline.remixes_claim(remix_ids=[remix.id])
     services.remix_takedown(remix=claimed, actor=creator)
     if consent_now == "denied":
         deny(creator)
         consent = video_consent(video=video)
-    outcome = services.remix_render_claimed(remix=claimed, consent=consent)
+    outcome = pipeline.remix_render_claimed(remix=claimed, consent=consent)
     remix.refresh_from_db()
     assert remix.status == "withdrawn" and not remix.output
     assert outcome == ("held" if consent_now == "denied" else "superseded")

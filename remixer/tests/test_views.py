@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from consent import services as consent_services
 from consent.tests.factories import policy
-from remixer import services
+from remixer import pipeline, services
 from remixer.models import Remix
 from remixer.tests.factories import CAPTION, make_postered_video
 
@@ -43,7 +43,7 @@ def test_api_create_and_read(viewer_client, creator, video, anon_client):
     body = viewer_client.get(f"/api/v1/remixes/{remix_id}").json()
     assert body["image_url"] is None and body["status"] == "queued"
     assert anon_client.get(f"/api/v1/remixes/{remix_id}").status_code == 404
-    services.remix_render(remix_id=Remix.objects.get(public_id=remix_id).id)
+    pipeline.remix_render(remix_id=Remix.objects.get(public_id=remix_id).id)
     body = anon_client.get(f"/api/v1/remixes/{remix_id}").json()
     assert body["status"] == "published" and body["image_url"].endswith("/v1.jpg")
     image = anon_client.get(body["image_url"].split("testserver")[1])
@@ -74,7 +74,7 @@ def test_withdrawn_image_is_gone(
     remix = services.remix_request(
         requester=viewer, video=video, template="caption", inputs=CAPTION
     )
-    services.remix_render(remix_id=remix.id)
+    pipeline.remix_render(remix_id=remix.id)
     remix.refresh_from_db()
     url = remix.output.url
     with django_capture_on_commit_callbacks(execute=True):
@@ -92,7 +92,7 @@ def test_script_captions_are_escaped_everywhere(viewer_client, viewer, creator, 
     consent_services.consent_set_policy(creator=creator, actor=creator, change=policy())
     inputs = {"top": "<script>alert(1)</script>", "bottom": ""}
     remix = services.remix_request(requester=viewer, video=video, template="caption", inputs=inputs)
-    services.remix_render(remix_id=remix.id)
+    pipeline.remix_render(remix_id=remix.id)
     for url in (remix.get_absolute_url(), reverse("remixer:mine"), reverse("remixer:inbox")):
         assert "<script>alert(1)</script>" not in viewer_client.get(url).text
 
@@ -143,7 +143,7 @@ def test_remix_page_query_count(viewer_client, viewer, creator, video, django_as
     remix = services.remix_request(
         requester=viewer, video=video, template="caption", inputs=CAPTION
     )
-    services.remix_render(remix_id=remix.id)
+    pipeline.remix_render(remix_id=remix.id)
     # session, user, its AI usage (remix, video, owner's policy: headers and robots meta),
     # the remix with its video, owner and requester
     with django_assert_num_queries(4):
@@ -176,7 +176,7 @@ def test_api_captions_are_rendered_or_refused_cleanly(
         return
     remix = Remix.objects.get(public_id=response.json()["id"])
     assert remix.inputs["top"] == stored
-    assert services.remix_render(remix_id=remix.id) == "published"
+    assert pipeline.remix_render(remix_id=remix.id) == "published"
     page = viewer_client.get(remix.get_absolute_url()).text
     assert "<script>alert" not in page
 
@@ -187,7 +187,7 @@ def test_a_poster_over_the_pixel_limit_is_refused(viewer_client, viewer, creator
         requester=viewer, video=video, template="caption", inputs=CAPTION
     )
     settings.IMAGE_MAX_PIXELS = 720 * 1280 - 1
-    assert services.remix_render(remix_id=remix.id) == "failed"
+    assert pipeline.remix_render(remix_id=remix.id) == "failed"
     remix.refresh_from_db()
     assert remix.status == "failed" and "921,600 pixels" in remix.reason and not remix.output
     preview = viewer_client.post(
@@ -206,7 +206,7 @@ def test_remix_page_polls_until_published_and_updates_its_facts(
     )
     queued = viewer_client.get(remix.get_absolute_url(), HTTP_HX_REQUEST="true")
     assert queued.status_code == 200 and 'hx-trigger="every 1s"' in queued.text
-    services.remix_render(remix_id=remix.id)
+    pipeline.remix_render(remix_id=remix.id)
     done = viewer_client.get(remix.get_absolute_url(), HTTP_HX_REQUEST="true")
     assert done.status_code == 286 and 'data-testid="remix-image"' in done.text
     assert 'id="remix-facts" hx-swap-oob="true"' in done.text and "<dt>Published</dt>" in done.text

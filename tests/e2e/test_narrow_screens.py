@@ -9,6 +9,7 @@ from consent import services
 from consent.tests.factories import DENY, policy
 from creatorhub.videos.models import Video
 from creatorhub.videos.tests.factories import make_videos
+from remixer import pipeline
 from remixer import services as remix_services
 from remixer.models import Remix
 from remixer.tests.factories import CAPTION, make_postered_video
@@ -36,7 +37,7 @@ def lived_in(creator, viewer):
     remix = remix_services.remix_request(
         requester=viewer, video=video, template="caption", inputs=CAPTION
     )
-    remix_services.remix_render(remix_id=remix.id)
+    pipeline.remix_render(remix_id=remix.id)
     return video, remix
 
 
@@ -120,7 +121,7 @@ def test_the_remix_page_in_every_status(live_server, page: Page, creator, viewer
         screenshot(f"remix-page-{status}")
 
     show("queued", "Queued")
-    remix_services.remix_render(remix_id=remix.id)
+    pipeline.remix_render(remix_id=remix.id)
     show("published", "Published")
     services.consent_set_policy(creator=creator, actor=creator, change=policy(False))
     show("held", "Held: consent ended")
