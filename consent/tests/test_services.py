@@ -236,6 +236,36 @@ def test_repeated_undo_walks_back_one_change_at_a_time(creator):
     assert ledger_verify().ok
 
 
+def test_undo_is_written_like_any_change_entry_first_then_the_rows_it_restores(creator):
+    make_videos(creator, 6)
+    ids = list(Video.objects.filter(owner=creator).order_by("id").values_list("id", flat=True))
+
+    def change(state, chosen):
+        return services.consent_set_videos(
+            creator=creator, actor=creator, videos=Video.objects.filter(id__in=chosen), state=state
+        )
+
+    def undo(result):
+        return services.consent_undo(creator=creator, actor=creator, seq=result.entry.seq)
+
+    services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    first_undo = undo(change(DENY, ids[:4]))
+    everything = change(DENY, ids)
+    partial = change(ALLOW, ids[:3])
+    second_undo = undo(partial)
+    seqs = LedgerEntry.objects.filter(creator=creator).order_by("seq").values_list("seq", flat=True)
+    # One sequence, no gaps, undos included; the policy row's head is the newest.
+    assert list(seqs) == [1, 2, 3, 4, 5, 6]
+    assert (first_undo.entry.seq, everything.entry.seq, second_undo.entry.seq) == (3, 4, 6)
+    assert CreatorPolicy.objects.get(creator=creator).ledger_seq == 6
+    # The rows an undo restores carry the undo's own seq, as every change's rows carry theirs.
+    restored = VideoOverride.objects.filter(video_id__in=ids[:3])
+    assert set(restored.values_list("remix", "ledger_seq")) == {(DENY.remix, 6)}
+    untouched = VideoOverride.objects.filter(video_id__in=ids[3:])
+    assert set(untouched.values_list("ledger_seq", flat=True)) == {4}
+    assert ledger_verify().ok
+
+
 def test_a_change_that_changes_nothing_records_nothing(creator):
     make_videos(creator, 4)
     services.consent_set_policy(creator=creator, actor=creator, change=policy())
