@@ -5,6 +5,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
+AXE := node_modules/axe-core/axe.min.js
 
 # Tests use their own PostgreSQL database (Django creates test_<name>) and Redis db number.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/creatorhub
@@ -35,6 +36,12 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
 
+# axe-core for the accessibility tests, at the version package-lock.json pins.
+$(AXE): package.json package-lock.json
+	@bash scripts/ensure-packages.sh node
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(AXE)
+
 run: $(STAMP)
 	@mkdir -p var
 	@bash scripts/ensure-packages.sh fonts
@@ -47,7 +54,7 @@ serve: $(STAMP)
 	@mkdir -p var
 	bash scripts/serve.sh
 
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	@bash scripts/services.sh
 	@bash scripts/ensure-packages.sh fonts chromium exiftool
 	DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \

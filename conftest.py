@@ -11,4 +11,5 @@ pytest_plugins = [
     "tests.fixtures.services",
     "tests.fixtures.browser",
     "tests.fixtures.provenance",
+    "tests.fixtures.world",
 ]

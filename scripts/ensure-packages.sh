@@ -3,7 +3,8 @@
 #   fonts     Noto fonts, so remix captions render Arabic, Hebrew and CJK text
 #   chromium  Debian's Chromium for the browser tests (Playwright cannot download its own here)
 #   exiftool  ExifTool, which the tests run (`-validate`) on published remixes' XMP
-# Usage: scripts/ensure-packages.sh fonts [chromium] [exiftool]
+#   node      Node.js and npm, which install axe-core for the accessibility tests
+# Usage: scripts/ensure-packages.sh fonts [chromium] [exiftool] [node]
 set -u
 wanted=()
 for what in "$@"; do
@@ -13,6 +14,7 @@ for what in "$@"; do
              || wanted+=(fonts-noto-core fonts-noto-cjk) ;;
     chromium) [ -x /usr/bin/chromium ] || wanted+=(chromium) ;;
     exiftool) command -v exiftool >/dev/null 2>&1 || wanted+=(libimage-exiftool-perl) ;;
+    node) command -v npm >/dev/null 2>&1 || wanted+=(nodejs npm) ;;
   esac
 done
 [ ${#wanted[@]} -eq 0 ] && exit 0

@@ -170,3 +170,23 @@
     document.querySelectorAll("#remix-form").forEach(showTemplateFields);
   });
 })();
+
+// A table too wide for the screen scrolls inside its own box (app.css); such a box takes focus,
+// so it scrolls with the arrow keys too (WCAG 2.1.1). Tables that fit stay out of the Tab order.
+(function () {
+  "use strict";
+
+  function reachScrollers() {
+    document.querySelectorAll("main table").forEach((table) => {
+      if (table.scrollWidth > table.clientWidth + 1) {
+        table.setAttribute("tabindex", "0");
+      } else if (table.getAttribute("tabindex") === "0") {
+        table.removeAttribute("tabindex");
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", reachScrollers);
+  document.addEventListener("htmx:afterSettle", reachScrollers);
+  window.addEventListener("resize", reachScrollers);
+})();

@@ -6,9 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from consent import services
-from consent.tests.factories import DENY, policy
-from creatorhub.videos.models import Video
-from creatorhub.videos.tests.factories import make_videos
+from consent.tests.factories import policy
 from remixer import pipeline
 from remixer import services as remix_services
 from remixer.models import Remix
@@ -17,28 +15,6 @@ from tests.fixtures.browser import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def lived_in(creator, viewer):
-    """A creator with a library, consent history and remixes: pages at their widest."""
-    make_videos(creator, 30, tag="a-rather-long-tag-name", title="A video with a longish title")
-    video = make_postered_video(creator, title="Sunset on the harbour wall, with friends")
-    services.consent_set_policy(creator=creator, actor=creator, change=policy())
-    services.consent_set_videos(
-        creator=creator, actor=creator, videos=Video.objects.filter(id=video.id), state=DENY
-    )
-    services.consent_set_videos(
-        creator=creator,
-        actor=creator,
-        videos=Video.objects.filter(id=video.id),
-        state=services.VideoState(),
-    )
-    remix = remix_services.remix_request(
-        requester=viewer, video=video, template="caption", inputs=CAPTION
-    )
-    pipeline.remix_render(remix_id=remix.id)
-    return video, remix
 
 
 # The innermost elements reaching past the screen's edge, to say what to fix.
@@ -77,18 +53,11 @@ CREATOR_PAGES = [
 def test_no_creator_page_scrolls_sideways_at_390px(
     live_server, browser, browser_guard, lived_in, screenshot
 ):
-    video, remix = lived_in
     page: Page = browser_guard.watch(browser.new_context(viewport=PHONE).new_page())
     log_in(page, live_server.url, "creator")
     wide = []
     for name, path in CREATOR_PAGES:
-        url = path.format(
-            video=video.get_absolute_url(),
-            video_id=video.public_id,
-            remix=remix.get_absolute_url(),
-            remix_id=remix.public_id,
-            watch=video.get_public_url(),
-        )
+        url = lived_in.url(path)
         page.goto(f"{live_server.url}{url}")
         page.wait_for_load_state("networkidle")
         width = page.evaluate("document.documentElement.scrollWidth")
