@@ -18,6 +18,7 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from creatorhub.videos.demo import demo_seeded
+        from moderation.admin_content import admin_extensions_register
         from moderation.demo import on_demo_seeded
 
         demo_seeded.connect(on_demo_seeded, dispatch_uid="moderation.demo_reports")
@@ -25,3 +26,4 @@ class ModerationConfig(AppConfig):
         post_migrate.connect(
             _keep_moderators_group, sender=self, dispatch_uid="moderation.moderators_group"
         )
+        admin_extensions_register()
