@@ -27,3 +27,11 @@ class ModerationConfig(AppConfig):
             _keep_moderators_group, sender=self, dispatch_uid="moderation.moderators_group"
         )
         admin_extensions_register()
+        self._register_remix_slots()
+
+    @staticmethod
+    def _register_remix_slots() -> None:
+        from remixer.slots import DETAIL_ACTIONS, ROW_ACTIONS, remix_slot_register
+
+        remix_slot_register(ROW_ACTIONS, "moderation/_report_row_link.html")
+        remix_slot_register(DETAIL_ACTIONS, "moderation/_report_link.html")
