@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
 from django.db.models import Model, QuerySet
@@ -113,6 +114,7 @@ class AdminExtension:
     fieldsets: Sequence[tuple[str | None, dict]] = ()  # sections added to an object's page
     # The annotations the columns, filters and orderings read; one query, whatever the rows.
     queryset: Callable[[QuerySet], QuerySet] | None = None
+    stylesheets: Sequence[str] = ()  # static paths the columns' markup needs
 
 
 ADMIN_EXTENSIONS: dict[type[Model], list[AdminExtension]] = {}
@@ -158,6 +160,12 @@ class ExtensibleAdmin(admin.ModelAdmin):
                 if name == f"has_{permission}_permission" and permission in extension.permissions:
                     return extension.permissions[permission]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def media(self) -> forms.Media:
+        media = super().media
+        stylesheets = [path for extension in self.extensions() for path in extension.stylesheets]
+        return media + forms.Media(css={"all": stylesheets}) if stylesheets else media
 
     def get_list_display(self, request):
         hidden = {name for extension in self.extensions() for name in extension.hidden_columns}

@@ -126,6 +126,7 @@ REMIXES = AdminExtension(
     filters=(AdminFilter(HasOpenReportsFilter, before="creator"),),
     actions={"take_down": take_down, "restore": restore},
     queryset=with_open_report_count,
+    stylesheets=("css/moderation-admin.css",),  # the dimmed thumbnails of withdrawn remixes
 )
 
 

@@ -155,3 +155,11 @@ def test_an_objects_page_gets_the_readonly_fields_and_sections(tag_admin, reques
         ("Loud", {"fields": ("shout",)}),
     ]
     assert tag_admin.get_fieldsets(request_) == TagAdmin.fieldsets  # not on the add page
+
+
+def test_an_extensions_stylesheets_come_with_the_admins_media(tag_admin):
+    assert "shout.css" not in str(tag_admin.media)
+    admin_extension_register(Tag, AdminExtension(stylesheets=("css/shout.css",)))
+    assert '<link href="/static/css/shout.css" media="all" rel="stylesheet">' in str(
+        tag_admin.media
+    )

@@ -52,17 +52,20 @@ def test_no_module_outside_moderation_imports_it(tmp_path, module):
     assert f"{importer} -> moderation.models" in result.stdout
 
 
-MODERATION_TEMPLATE = re.compile(r"""{%\s*(include|extends)\s+["']moderation/""")
+MODERATION_FILE = re.compile(
+    r"""{%\s*(?:(?:include|extends)\s+["']moderation/|static\s+["']css/moderation)"""
+)
 
 
-def test_no_template_outside_moderation_names_a_moderation_template():
-    # Moderation puts its partials on lower apps' pages through their slots (remixer/slots.py).
+def test_no_template_outside_moderation_names_a_moderation_file():
+    # Moderation puts its partials on lower apps' pages through their slots (remixer/slots.py)
+    # and its stylesheet on their admins through its AdminExtension.
     templates = Path(settings.BASE_DIR) / "templates"
     own = (templates / "moderation", templates / "admin" / "moderation")
     reaching_up = [
         str(path.relative_to(templates))
         for path in templates.rglob("*.html")
         if not any(path.is_relative_to(folder) for folder in own)
-        and MODERATION_TEMPLATE.search(path.read_text())
+        and MODERATION_FILE.search(path.read_text())
     ]
     assert reaching_up == []
