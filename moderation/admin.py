@@ -1,7 +1,8 @@
 """Moderation in Django admin: the report queue, the audit records, the dashboard.
 
 Every action goes through moderation.services, asks for a note first, and is allowed only with
-the model permission it names; the remix, video and creator admins are in admin_content.py.
+the model permission it names; what moderators add to the remix, video and creator admins is
+in admin_content.py.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils.timesince import timesince
 from creatorhub.admin_tools import ReadOnlyAdmin, username_filter
 from moderation import selectors, services
 from moderation.admin_actions import with_note
-from moderation.admin_content import remix_admin_link, remix_thumb  # also registers them
+from moderation.admin_content import remix_admin_link, remix_thumb
 from moderation.models import ModerationAction, Report
 
 ReporterFilter = username_filter(

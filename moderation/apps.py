@@ -18,6 +18,7 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from creatorhub.videos.demo import demo_seeded
+        from moderation.admin_content import admin_extensions_register
         from moderation.demo import on_demo_seeded
 
         demo_seeded.connect(on_demo_seeded, dispatch_uid="moderation.demo_reports")
@@ -25,3 +26,12 @@ class ModerationConfig(AppConfig):
         post_migrate.connect(
             _keep_moderators_group, sender=self, dispatch_uid="moderation.moderators_group"
         )
+        admin_extensions_register()
+        self._register_remix_slots()
+
+    @staticmethod
+    def _register_remix_slots() -> None:
+        from remixer.slots import DETAIL_ACTIONS, ROW_ACTIONS, remix_slot_register
+
+        remix_slot_register(ROW_ACTIONS, "moderation/_report_row_link.html")
+        remix_slot_register(DETAIL_ACTIONS, "moderation/_report_link.html")

@@ -4,10 +4,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from creatorhub.accounts.models import ApiToken, Follow, User
+from creatorhub.admin_tools import ExtensibleAdmin
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ExtensibleAdmin, BaseUserAdmin):
+    """Creators as the admin lists them; higher apps add columns, filters and actions through
+    admin_extension_register()."""
+
+    list_display = ("username", "display_name", "is_staff", "date_joined")
+    list_filter = ("is_staff", "is_superuser", "is_active")
     fieldsets = (*BaseUserAdmin.fieldsets, ("Profile", {"fields": ("display_name", "bio")}))
 
 

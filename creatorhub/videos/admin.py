@@ -3,15 +3,22 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.html import format_html
 
+from creatorhub.admin_tools import ExtensibleAdmin, username_filter
 from creatorhub.videos import services
 from creatorhub.videos.models import Tag, Video, VideoImport
 
 
 @admin.register(Video)
-class VideoAdmin(admin.ModelAdmin):
+class VideoAdmin(ExtensibleAdmin):
+    """Higher apps add columns, filters and actions through admin_extension_register()."""
+
     list_display = ("thumb", "title", "owner", "visibility", "status", "created_at")
     list_display_links = ("thumb", "title")
-    list_filter = ("visibility", "status")
+    list_filter = (
+        username_filter(field_path="owner__username", parameter_name="owner", title="creator"),
+        "visibility",
+        "status",
+    )
     list_select_related = ("owner",)
     search_fields = ("title", "public_id", "owner__username")
     readonly_fields = ("public_id", "added_at", "duration", "width", "height", "processing_error")
