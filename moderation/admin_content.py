@@ -38,12 +38,19 @@ def ledger_link(username: str, label: str = "Consent ledger") -> str:
 
 def remix_thumb(remix: Remix) -> str:
     """The remix itself while it is served; else the source video's thumbnail, dimmed."""
+    # Alt text, since the remix list links the thumbnail too.
     if remix.is_live:
-        return format_html('<img src="{}" alt="" height="64" loading="lazy">', remix.output.url)
+        return format_html(
+            '<img src="{}" alt="Remix {}" height="64" loading="lazy">',
+            remix.output.url,
+            remix.public_id,
+        )
     if remix.video.thumbnail:
         return format_html(
-            '<img src="{}" alt="" height="64" loading="lazy" class="moderation-gone">',
+            '<img src="{}" alt="Source of remix {} (not served)" height="64" loading="lazy"'
+            ' class="moderation-gone">',
             remix.video.thumbnail.url,
+            remix.public_id,
         )
     return "—"
 
