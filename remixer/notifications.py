@@ -33,10 +33,12 @@ def notify_each(*, kind: str, notes: Iterable[tuple[int, Remix | None, str]]) ->
         enqueue_on_commit("remixer.tasks.email_notifications", [note.id for note in created])
 
 
-def notifications_mark_read(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+def notifications_mark_read(*, user: User, notification_id: int | None = None) -> int:
+    """Mark the user's unread notifications read (or just one of them); returns how many."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(id=notification_id)
+    return unread.update(read_at=timezone.now())
 
 
 def notifications_email(*, notification_ids: list[int]) -> int:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("verify/", verify_views.verify, name="verify"),
     path("inbox/badge/", views.badge, name="badge"),
+    path("inbox/<int:notification_id>/read/", views.inbox_read, name="inbox_read"),
     path("inbox/email/", views.email_settings, name="email_settings"),
     path("remixes/<str:public_id>/", views.detail, name="detail"),
     # Under the source video's creator, whose training choice the remix carries.

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseStopPolling
@@ -56,6 +56,7 @@ def request_remix(request: HttpRequest, public_id: str) -> HttpResponse:
     except services.RemixRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(video.get_public_url())
+    messages.success(request, "Remix requested: it shows here as soon as it is rendered.")
     return redirect(remix)
 
 
@@ -176,6 +177,21 @@ def inbox(request: HttpRequest) -> HttpResponse:
         return redirect("remixer:inbox")
     form = EmailNotificationsForm(instance=request.user)
     return render(request, "remixer/inbox.html", _inbox_page(request, form))
+
+
+@login_required
+@require_POST
+def inbox_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Mark one notification read (it stays in the inbox); someone else's is a 404. The inbox
+    badge in the header counts again at once."""
+    note = get_object_or_404(Notification, id=notification_id, recipient=request.user)
+    notifications.notifications_mark_read(user=request.user, notification_id=note.id)
+    if not request.htmx:
+        return redirect("remixer:inbox")
+    note.refresh_from_db()
+    response = render(request, "remixer/inbox.html#note", {"note": note, "marked": True})
+    response["HX-Trigger"] = "inbox-changed"
+    return response
 
 
 @login_required

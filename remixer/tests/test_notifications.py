@@ -84,3 +84,29 @@ def test_a_failed_send_is_retried_not_lost(viewer, creator, video, monkeypatch):
     monkeypatch.undo()
     assert notifications.notifications_email(notification_ids=[note.id]) == 1
     assert len(mail.outbox) == 1
+
+
+def test_marking_one_notification_read(viewer, viewer_client, creator_client, creator):
+    notifications.notify(
+        recipients=[(viewer.id, None), (creator.id, None)], kind="published", message="Ready."
+    )
+    mine, theirs = (Notification.objects.get(recipient=user) for user in (viewer, creator))
+    url = reverse("remixer:inbox_read", args=[mine.id])
+    assert viewer_client.get(url).status_code == 405
+    # Someone else's notification is not found, and stays unread.
+    assert viewer_client.post(reverse("remixer:inbox_read", args=[theirs.id])).status_code == 404
+    assert creator_client.post(url, **HTMX).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+    answer = viewer_client.post(url, **HTMX)
+    assert answer.status_code == 200 and answer["HX-Trigger"] == "inbox-changed"
+    assert 'data-testid="note-read">Marked read.' in answer.text
+    assert "Mark read" not in answer.text
+    mine.refresh_from_db()
+    read_at = mine.read_at
+    assert read_at is not None
+    # Again, without htmx: back to the inbox, and the first time it was read is kept.
+    assert viewer_client.post(url)["Location"] == reverse("remixer:inbox")
+    mine.refresh_from_db()
+    assert mine.read_at == read_at
+    assert Notification.objects.filter(recipient=creator, read_at__isnull=True).count() == 1

@@ -133,6 +133,15 @@
 
   document.addEventListener("announce", (event) => announce(event.detail));
 
+  // After a full page load that carries messages (a takedown, a remix requested): focus moves to
+  // them and they are read out, as an HTMX swap's outcome is.
+  document.addEventListener("DOMContentLoaded", () => {
+    const flash = document.querySelector("main > .messages");
+    if (!flash) return;
+    flash.focus();
+    announce(words(flash));
+  });
+
   document.addEventListener("htmx:beforeSwap", () => {
     const active = document.activeElement;
     focused = active && active !== document.body ? active : null;

@@ -1,6 +1,6 @@
-"""The creator pages by keyboard alone (no mouse call anywhere): browsing a menu never changes
-consent, and after every step focus is somewhere sensible, the outcome was read out by the live
-region that HTMX swaps never replace, and the server holds what the page says."""
+"""The creator and viewer pages by keyboard alone (no mouse call anywhere): browsing a menu never
+changes consent, and after every step focus is somewhere sensible, the outcome was read out by the
+live region that HTMX swaps never replace, and the server holds what the page says."""
 
 from __future__ import annotations
 
@@ -12,6 +12,10 @@ from consent.models import CreatorPolicy, LedgerEntry, VideoOverride
 from consent.tests.factories import policy
 from creatorhub.videos.models import Video
 from creatorhub.videos.tests.factories import make_videos
+from remixer import pipeline
+from remixer.models import Notification, Remix
+from remixer.notifications import notify
+from remixer.tests.factories import make_postered_video
 from tests.fixtures.browser import log_in, tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -158,3 +162,87 @@ def test_select_all_matching_a_bulk_action_and_undo_by_keyboard(
     expect(page.get_by_test_id("allowed-count")).to_have_text("60")
     assert not VideoOverride.objects.filter(creator=library).exists()
     screenshot("keyboard-bulk-undone")
+
+
+def test_a_remix_requested_and_taken_down_by_keyboard(
+    live_server, browser, browser_guard, creator, viewer, screenshot
+):
+    """The viewer asks for a remix and its creator takes it down, each with the keyboard only;
+    after each full page load focus is on the outcome, which was read out."""
+    services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    video = make_postered_video(creator, title="Harbour")
+    page = browser_guard.watch(browser.new_page())
+    log_in(page, live_server.url, "viewer")
+    page.goto(f"{live_server.url}{video.get_public_url()}")
+    announcer = page.get_by_test_id("announcer")
+
+    tab_to(page, page.get_by_label("Caption meme"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_label("Top text:", exact=True))
+    page.keyboard.type("When the build")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Bottom text:", exact=True)).to_be_focused()
+    page.keyboard.type("finally passes")
+    tab_to(page, page.get_by_role("button", name="Request remix"))
+    page.keyboard.press("Enter")
+    message = "Remix requested: it shows here as soon as it is rendered."
+    expect(page.get_by_test_id("messages")).to_have_text(message)
+    expect(page.get_by_test_id("messages")).to_be_focused()
+    expect(announcer).to_have_text(message)
+    remix = Remix.objects.get(requester=viewer)
+    assert (remix.video_id, remix.inputs["top"], remix.inputs["bottom"]) == (
+        video.id,
+        "When the build",
+        "finally passes",
+    )
+    assert page.url.endswith(remix.get_absolute_url())
+    screenshot("keyboard-remix-requested", of=page)
+
+    pipeline.remix_render(remix_id=remix.id)
+    owner = browser_guard.watch(browser.new_page())
+    log_in(owner, live_server.url, "creator")
+    owner.goto(f"{live_server.url}{remix.get_absolute_url()}")
+    tab_to(owner, owner.get_by_role("link", name="Take this remix down…"))
+    owner.keyboard.press("Enter")
+    expect(owner.get_by_role("heading", name="Take down this remix?")).to_be_visible()
+    tab_to(owner, owner.get_by_role("button", name="Take it down"))
+    owner.keyboard.press("Enter")
+    taken = "The remix was taken down; its requester was told."
+    expect(owner.get_by_test_id("messages")).to_have_text(taken)
+    expect(owner.get_by_test_id("messages")).to_be_focused()
+    expect(owner.get_by_test_id("announcer")).to_have_text(taken)
+    expect(owner.get_by_test_id("remix-status")).to_have_text("Taken down")
+    remix.refresh_from_db()
+    assert remix.status == Remix.Status.WITHDRAWN
+    screenshot("keyboard-remix-taken-down", of=owner)
+
+
+def test_marking_inbox_items_read_by_keyboard(live_server, page: Page, creator, viewer, screenshot):
+    for title in ("Harbour", "Sunset"):
+        notify(
+            recipients=[(creator.id, None)],
+            kind=Notification.Kind.NEW_REMIX,
+            message=f"@viewer requested a caption remix of “{title}”.",
+        )
+    unread = Notification.objects.filter(recipient=creator, read_at__isnull=True)
+    log_in(page, live_server.url, "creator")
+    page.goto(f"{live_server.url}/inbox/")
+    expect(page.locator("header").get_by_role("link", name="Inbox")).to_contain_text("2")
+
+    for step, title in enumerate(("Sunset", "Harbour"), start=1):
+        button = page.get_by_role(
+            "button", name=f"Mark read: @viewer requested a caption remix of “{title}”."
+        )
+        tab_to(page, button)
+        page.keyboard.press("Enter")
+        expect(button).to_have_count(0)
+        status = page.get_by_test_id("note-read")
+        expect(status).to_be_focused()
+        expect(page.get_by_test_id("announcer")).to_have_text("Marked read.")
+        assert unread.count() == 2 - step
+        status.evaluate("element => element.removeAttribute('data-testid')")
+    expect(page.locator("header").get_by_role("link", name="Inbox")).not_to_contain_text("1")
+    page.reload()
+    expect(page.get_by_role("button", name="Mark read:")).to_have_count(0)
+    assert unread.count() == 0
+    screenshot("keyboard-inbox-read")
