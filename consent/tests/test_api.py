@@ -51,6 +51,14 @@ def test_public_video_consent_shape(anon_client, creator):
     }
 
 
+def test_public_video_consent_queries(anon_client, creator, django_assert_num_queries):
+    # The video with its creator, its override, the creator's policy: its tags are not read.
+    video = make_video(creator, tags=["travel", "food"])
+    with django_assert_num_queries(3):
+        response = anon_client.get(f"/api/v1/videos/{video.public_id}/consent")
+    assert response.status_code == 200
+
+
 def test_public_consent_at_a_past_instant_and_bad_instants(anon_client, creator):
     video = make_video(creator)
     url = f"/api/v1/videos/{video.public_id}/consent"
