@@ -305,10 +305,15 @@ def _load(port: int, paths: list[str], seconds: float, connections: int) -> dict
     return json.loads(output)
 
 
+# Production on PostgreSQL keeps its connections (.env.example: DB_CONN_MAX_AGE=60); the
+# settings' default, 0, opens one per request and is measured too, as the cost of leaving it.
+KEPT_CONNECTIONS_S = 60
+
+
 def load_test(*, seconds: float, connections: int) -> dict:
     """Requests/s of the public consent check (over 1,000 videos of as many creators) and of
-    the trivial view, each after a short warm-up, on the same server: as shipped (a database
-    connection per request, DB_CONN_MAX_AGE=0), and again with connections kept."""
+    the trivial view, each after a short warm-up, on the same server with connections kept as
+    in production; and the consent check again with a database connection per request."""
     from creatorhub.videos.models import Video
 
     public_ids = Video.objects.filter(owner__username__startswith="scale_c").values_list(
@@ -317,8 +322,8 @@ def load_test(*, seconds: float, connections: int) -> dict:
     consent = [f"/api/v1/videos/{public_id}/consent" for public_id in public_ids]
     figures = {"load_seconds": seconds, "load_connections": connections}
     for conn_max_age, runs in (
-        (0, {"consent_api": consent, "trivial": ["/bench/trivial/"]}),
-        (60, {"consent_api_conn_kept": consent}),
+        (KEPT_CONNECTIONS_S, {"consent_api": consent, "trivial": ["/bench/trivial/"]}),
+        (0, {"consent_api_conn_per_request": consent}),
     ):
         with app_server(conn_max_age) as port:
             for name, urls in runs.items():
@@ -326,7 +331,7 @@ def load_test(*, seconds: float, connections: int) -> dict:
                 result = _load(port, urls, seconds, connections)
                 figures[f"{name}_rps"] = result["rps"]
                 figures[f"{name}_errors"] = result["errors"]
-    for name in ("consent_api", "consent_api_conn_kept"):
+    for name in ("consent_api", "consent_api_conn_per_request"):
         figures[f"{name}_vs_trivial_ratio"] = round(
             figures[f"{name}_rps"] / figures["trivial_rps"], 3
         )
