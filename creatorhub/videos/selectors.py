@@ -125,16 +125,18 @@ def video_get_public(
     viewer: User | None,
     owner_username: str | None = None,
     with_tags: bool = False,
+    related: tuple[str, ...] = (),
 ) -> Video:
     """A public video, or the viewer's own private one; anything else is 404. With
     `owner_username` (a creator-scoped URL), only that creator's video. Its tags are fetched
-    only `with_tags` (the watch page): the API and the remix paths never show them."""
+    only `with_tags` (the watch page): the API and the remix paths never show them. `related`:
+    more one-to-one relations to join into the same query (another app's, named by it)."""
     visible = Q(visibility=Video.Visibility.PUBLIC)
     if viewer is not None and viewer.is_authenticated:
         visible |= Q(owner=viewer)
     if owner_username is not None:
         visible &= Q(owner__username=owner_username)
-    videos = Video.objects.filter(visible, public_id=public_id).select_related("owner")
+    videos = Video.objects.filter(visible, public_id=public_id).select_related("owner", *related)
     video = (videos.prefetch_related("tags") if with_tags else videos).first()
     if video is None:
         raise Http404("No such video.")
