@@ -160,9 +160,9 @@ def _seed() -> None:
         """
         INSERT INTO remixer_remix (public_id, template, inputs, scopes, status, reason,
             version, attempts, output, consent_seq, created_at, updated_at, published_at,
-            requester_id, video_id, resign, signed_companies, signed_training)
+            requester_id, video_id, creator_id, resign, signed_companies, signed_training)
         SELECT 'R' || v.id || '-' || g, 'caption', '{}', %s, 'published', '', 1, 1, '', 1,
-            now(), now(), now(), %s, v.id, false, '[]', false
+            now(), now(), now(), %s, v.id, v.owner_id, false, '[]', false
         FROM videos_video v CROSS JOIN generate_series(1, %s) g
         WHERE v.owner_id NOT IN (%s, %s)
         """,
