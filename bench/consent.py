@@ -190,6 +190,7 @@ def revocation(large, requester, repeat: int, counts=(1_000, 10_000)) -> dict:
             Remix(
                 requester=requester,
                 video_id=video_id,
+                creator_id=large.id,
                 template=Remix.Template.CAPTION,
                 scopes=scopes_to_mask(["caption"]),
             )

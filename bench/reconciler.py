@@ -186,6 +186,7 @@ def _remixes(creator, viewer, count: int, *, status: str) -> list[int]:
             Remix(
                 requester=viewer,
                 video=videos[i % len(videos)],
+                creator_id=creator.id,
                 template="caption",
                 scopes=scopes,
                 inputs={"top": f"Remix {i}", "bottom": ""},

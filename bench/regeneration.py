@@ -93,6 +93,7 @@ def _held_remixes(creator, viewer) -> list[int]:
             Remix(
                 requester=viewer,
                 video=videos[i % VIDEOS],
+                creator_id=videos[i % VIDEOS].owner_id,
                 template="caption",
                 scopes=scopes,
                 inputs={"top": f"Remix number {i}", "bottom": "is back", "style": "classic"},

@@ -46,6 +46,7 @@ def _run() -> dict:
         Remix(
             requester=viewer,
             video=videos[i % VIDEOS],
+            creator_id=videos[i % VIDEOS].owner_id,
             template="caption",
             scopes=services.TEMPLATE_SCOPES["caption"],
             inputs={"top": f"Remix number {i}", "bottom": "signed again", "style": "classic"},

@@ -165,10 +165,12 @@ def _parse_at(at: str | None) -> dt.datetime | None:
 
 @router.get("/videos/{public_id}/consent", auth=optional_auth, summary="A video's consent (public)")
 def video_consent(request: HttpRequest, public_id: str, at: str | None = None):
-    video = video_get_public(public_id=public_id, viewer=request.user)
+    video = video_get_public(
+        public_id=public_id, viewer=request.user, related=selectors.CONSENT_RELATED
+    )
     when = _parse_at(at)
     if when is None:
-        return selectors.video_consent(video=video).as_json(video)
+        return selectors.video_consent_joined(video=video).as_json(video)
     consent = selectors.video_consent_at(video=video, at=when)
     if consent is None:
         raise ApiError(404, "not_found", "The video was not in the library at that time.")

@@ -185,13 +185,16 @@ def apply_state(
                 (*values, *override_params),
             )
         if had_overrides < total:
+            # The rows that exist were just updated; the unique key skips them. Not NOT
+            # EXISTS: planned while the table looks empty, that anti-join rescans the rows
+            # this statement inserts once per video, quadratic (it never finished at 1M).
             cursor.execute(
                 f"""
                 INSERT INTO {override}
                     (remix, scopes, audience, ledger_seq, updated_at, video_id, creator_id)
                 SELECT %s, %s, %s, %s, %s, v.id, v.owner_id FROM {video} v
                 WHERE {in_video}
-                  AND NOT EXISTS (SELECT 1 FROM {override} o WHERE o.video_id = v.id)
+                ON CONFLICT (video_id) DO NOTHING
                 """,
                 (*values, *video_params),
             )

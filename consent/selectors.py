@@ -164,22 +164,35 @@ def consent_map(
             p.creator_id: p
             for p in CreatorPolicy.objects.filter(creator_id__in={v.owner_id for v in videos})
         }
-    result = {}
-    for video in videos:
-        policy = policies.get(video.owner_id)
-        override = overrides.get(video.id)
-        state = (
-            VideoState(override.remix, override.scopes, override.audience)
-            if override
-            else VideoState()
-        )
-        result[video.id] = _effective(
-            policy_state(policy) if policy else dict(DEFAULT_POLICY),
-            state,
-            policy.ledger_seq if policy else 0,
-            override.updated_at if override else (policy.updated_at if policy else None),
-        )
-    return result
+    return {
+        video.id: _consent_of(policies.get(video.owner_id), overrides.get(video.id))
+        for video in videos
+    }
+
+
+# Fetch a video with these (select_related) and video_consent_joined reads its consent from
+# the same row: the public consent check is one query.
+CONSENT_RELATED = ("owner__consent_policy", "consent_override")
+
+
+def video_consent_joined(*, video: Video) -> EffectiveConsent:
+    """The consent of a video fetched with select_related(*CONSENT_RELATED), without a query.
+    A missing override or policy is cached as missing (read as None here)."""
+    return _consent_of(
+        getattr(video.owner, "consent_policy", None), getattr(video, "consent_override", None)
+    )
+
+
+def _consent_of(policy: CreatorPolicy | None, override: VideoOverride | None) -> EffectiveConsent:
+    state = (
+        VideoState(override.remix, override.scopes, override.audience) if override else VideoState()
+    )
+    return _effective(
+        policy_state(policy) if policy else dict(DEFAULT_POLICY),
+        state,
+        policy.ledger_seq if policy else 0,
+        override.updated_at if override else (policy.updated_at if policy else None),
+    )
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,12 @@ class Remix(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="remixes"
     )
     video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="remixes")
+    # The video's creator, copied (a video never changes hands): a consent change finds the
+    # creator's remixes by index, not by joining every remix to a library of any size.
+    # Indexed with status below, so no index of its own.
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     template = models.CharField(max_length=12, choices=Template.choices)
     inputs = models.JSONField(default=dict)
     scopes = models.PositiveSmallIntegerField(help_text="Consent scopes the template needs.")
@@ -74,6 +80,7 @@ class Remix(models.Model):
         verbose_name_plural = "remixes"
         indexes = [
             models.Index(fields=["video", "status"], name="remix_video_status"),
+            models.Index(fields=["creator", "status"], name="remix_creator_status"),
             models.Index(fields=["requester", "-created_at"], name="remix_requester_created"),
             models.Index(fields=["status", "updated_at"], name="remix_status_updated"),
             models.Index(fields=["status", "enqueued_at"], name="remix_status_enqueued"),

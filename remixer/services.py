@@ -69,6 +69,7 @@ def remix_request(*, requester: User, video: Video, template: str, inputs: dict)
     remix = Remix.objects.create(
         requester=requester,
         video=video,
+        creator_id=video.owner_id,
         template=template,
         inputs=cleaned,
         scopes=scopes,

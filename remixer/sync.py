@@ -48,7 +48,7 @@ def _permitted(remixes: QuerySet[Remix]) -> QuerySet[Remix]:
 
 def _of_creator(creator_id: int | None) -> QuerySet[Remix]:
     remixes = Remix.objects.all()
-    return remixes if creator_id is None else remixes.filter(video__owner_id=creator_id)
+    return remixes if creator_id is None else remixes.filter(creator_id=creator_id)
 
 
 def remixes_sync_with_consent(

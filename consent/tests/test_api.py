@@ -7,8 +7,10 @@ from django.core.management import call_command
 from django.test import Client
 
 from consent import services
+from consent.idsets import VideoState
 from consent.models import LedgerEntry, VideoOverride
 from consent.tests.factories import policy
+from creatorhub.accounts.tests.factories import make_user
 from creatorhub.accounts.tokens import api_token_create, api_token_revoke
 from creatorhub.videos.models import Video
 from creatorhub.videos.tests.factories import make_video, make_videos
@@ -49,6 +51,30 @@ def test_public_video_consent_shape(anon_client, creator):
         "ledger_seq": 0,
         "updated_at": body["updated_at"],
     }
+
+
+def test_public_video_consent_queries(anon_client, creator, django_assert_num_queries):
+    # The video with its creator, its override and the creator's policy, in one query; its
+    # tags are not read. With an override and a policy, and without either.
+    video, plain = make_video(creator, tags=["travel", "food"]), make_video(creator)
+    services.consent_set_policy(creator=creator, actor=creator, change=policy())
+    services.consent_set_videos(
+        creator=creator,
+        actor=creator,
+        videos=Video.objects.filter(id=video.id),
+        state=VideoState("deny"),
+    )
+    for public_id, allowed, source in (
+        (video.public_id, False, "video"),
+        (plain.public_id, True, "account"),
+    ):
+        with django_assert_num_queries(1):
+            body = anon_client.get(f"/api/v1/videos/{public_id}/consent").json()
+        assert (body["remix"]["allowed"], body["source"]) == (allowed, source)
+    other = make_video(make_user("nopolicy"))
+    with django_assert_num_queries(1):
+        body = anon_client.get(f"/api/v1/videos/{other.public_id}/consent").json()
+    assert (body["remix"]["allowed"], body["source"]) == (False, "account")
 
 
 def test_public_consent_at_a_past_instant_and_bad_instants(anon_client, creator):

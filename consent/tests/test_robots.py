@@ -31,7 +31,12 @@ def _creator(username: str, *, training: bool, companies: tuple[str, ...] = ()):
     video.thumbnail.save(f"{video.public_id}.jpg", ContentFile(b"\xff\xd8\xff thumb"), save=False)
     video.save()
     remix = Remix.objects.create(
-        requester=user, video=video, template="caption", scopes=1, status="published"
+        requester=user,
+        video=video,
+        creator_id=video.owner_id,
+        template="caption",
+        scopes=1,
+        status="published",
     )
     remix.output.save(f"{remix.public_id}/v1.jpg", ContentFile(b"\xff\xd8\xff remix"), save=True)
     return user, video, remix

@@ -120,21 +120,24 @@ def video_get_for_owner(*, owner: User, public_id: str) -> Video:
 
 
 def video_get_public(
-    *, public_id: str, viewer: User | None, owner_username: str | None = None
+    *,
+    public_id: str,
+    viewer: User | None,
+    owner_username: str | None = None,
+    with_tags: bool = False,
+    related: tuple[str, ...] = (),
 ) -> Video:
     """A public video, or the viewer's own private one; anything else is 404. With
-    `owner_username` (a creator-scoped URL), only that creator's video."""
+    `owner_username` (a creator-scoped URL), only that creator's video. Its tags are fetched
+    only `with_tags` (the watch page): the API and the remix paths never show them. `related`:
+    more one-to-one relations to join into the same query (another app's, named by it)."""
     visible = Q(visibility=Video.Visibility.PUBLIC)
     if viewer is not None and viewer.is_authenticated:
         visible |= Q(owner=viewer)
     if owner_username is not None:
         visible &= Q(owner__username=owner_username)
-    video = (
-        Video.objects.filter(visible, public_id=public_id)
-        .select_related("owner")
-        .prefetch_related("tags")
-        .first()
-    )
+    videos = Video.objects.filter(visible, public_id=public_id).select_related("owner", *related)
+    video = (videos.prefetch_related("tags") if with_tags else videos).first()
     if video is None:
         raise Http404("No such video.")
     return video

@@ -120,7 +120,7 @@ def delete(request: HttpRequest, public_id: str) -> HttpResponse:
 def watch(request: HttpRequest, public_id: str, username: str | None = None) -> HttpResponse:
     """A video's public page, at /v/<id>/ or at its creator-scoped /@<handle>/v/<id>/."""
     video = selectors.video_get_public(
-        public_id=public_id, viewer=request.user, owner_username=username
+        public_id=public_id, viewer=request.user, owner_username=username, with_tags=True
     )
     return render(request, "videos/watch.html", {"video": video})
 

@@ -36,6 +36,7 @@ def lots(creator, viewer, moderator, other_creator):
             Remix(
                 requester=reporters[index],
                 video=videos[index],
+                creator_id=videos[index].owner_id,
                 template="caption",
                 scopes=1,
                 status=Remix.Status.PUBLISHED,

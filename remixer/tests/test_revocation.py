@@ -132,6 +132,7 @@ def test_the_hold_costs_the_same_queries_for_one_or_many_remixes(
         Remix(
             requester=viewer,
             video=video,
+            creator_id=video.owner_id,
             template="caption",
             scopes=CAPTION_SCOPE,
             status=status,

@@ -119,7 +119,13 @@ def test_list_query_counts(creator_client, creator, viewer, django_assert_max_nu
     videos = [make_postered_video(creator, title=f"v{i}") for i in range(5)]
     Remix.objects.bulk_create(
         [
-            Remix(requester=viewer, video=videos[i % 5], template="caption", scopes=1)
+            Remix(
+                requester=viewer,
+                video=videos[i % 5],
+                creator_id=videos[i % 5].owner_id,
+                template="caption",
+                scopes=1,
+            )
             for i in range(60)
         ]
     )
@@ -128,7 +134,13 @@ def test_list_query_counts(creator_client, creator, viewer, django_assert_max_nu
     )
     Remix.objects.bulk_create(
         [
-            Remix(requester=creator, video=videos[i % 5], template="caption", scopes=1)
+            Remix(
+                requester=creator,
+                video=videos[i % 5],
+                creator_id=videos[i % 5].owner_id,
+                template="caption",
+                scopes=1,
+            )
             for i in range(60)
         ]
     )

@@ -76,7 +76,12 @@ def test_the_remix_page_in_every_status(live_server, page: Page, creator, viewer
     # Made directly, not requested: a test worker running elsewhere in the suite must not
     # render it before the queued page is seen.
     remix = Remix.objects.create(
-        requester=viewer, video=video, template="caption", scopes=1, inputs=CAPTION
+        requester=viewer,
+        video=video,
+        creator_id=video.owner_id,
+        template="caption",
+        scopes=1,
+        inputs=CAPTION,
     )
     log_in(page, live_server.url, "viewer")
     box = page.locator(".remix-placeholder")

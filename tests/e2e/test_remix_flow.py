@@ -30,6 +30,7 @@ def video(creator, viewer):
         Remix(
             requester=viewer,
             video=video,
+            creator_id=video.owner_id,
             template="caption",
             scopes=scopes_to_mask(["caption"]),
             inputs={"top": f"Throwback #{i}", "bottom": "", "style": "classic"},

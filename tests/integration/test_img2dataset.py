@@ -44,6 +44,7 @@ def _creator_files(username: str, *, training: bool, videos: int = 3) -> list[st
         remix = Remix.objects.create(
             requester=user,
             video=video,
+            creator_id=video.owner_id,
             template="caption",
             scopes=1,
             status="published",

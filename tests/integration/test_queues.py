@@ -44,6 +44,7 @@ def held_remixes(creator, viewer, count: int) -> list[int]:
         Remix(
             requester=viewer,
             video=video,
+            creator_id=video.owner_id,
             template="caption",
             scopes=CAPTION,
             inputs={"top": "back", "bottom": "again"},

@@ -28,6 +28,7 @@ def test_consent_change_during_a_broker_outage_is_caught_up(
         Remix(
             requester=viewer,
             video=video,
+            creator_id=video.owner_id,
             template="caption",
             scopes=CAPTION,
             inputs={"top": "back", "bottom": "again"},

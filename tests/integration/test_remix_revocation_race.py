@@ -28,6 +28,7 @@ def test_no_remix_publishes_after_the_revocation_commits(celery_worker_process, 
             Remix(
                 requester=viewer,
                 video=video,
+                creator_id=video.owner_id,
                 template="caption",
                 inputs={"top": f"remix {n}", "bottom": "", "style": "classic"},
                 scopes=TEMPLATE_SCOPES["caption"],

@@ -30,6 +30,7 @@ def test_remixes_survive_a_killed_worker(real_services, media_dir, tmp_path, cre
             Remix(
                 requester=viewer,
                 video=video,
+                creator_id=video.owner_id,
                 template="caption",
                 inputs={"top": f"take {n}", "bottom": "", "style": "classic"},
                 scopes=services.TEMPLATE_SCOPES["caption"],

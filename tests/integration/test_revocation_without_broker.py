@@ -88,11 +88,16 @@ def test_revocation_withdraws_at_once_while_the_broker_is_down(
         remix_services.remix_takedown(remix=taken_down, actor=creator)
         # Renders the outage strands: one waiting in the queue, one a worker had claimed.
         queued = Remix.objects.create(
-            requester=viewer, video=videos[1], template="caption", scopes=mine[0].scopes
+            requester=viewer,
+            video=videos[1],
+            creator_id=videos[1].owner_id,
+            template="caption",
+            scopes=mine[0].scopes,
         )
         rendering = Remix.objects.create(
             requester=viewer,
             video=videos[2],
+            creator_id=videos[2].owner_id,
             template="caption",
             scopes=mine[0].scopes,
             status=Remix.Status.RENDERING,
