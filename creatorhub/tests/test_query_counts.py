@@ -30,6 +30,7 @@ def grow(creator, viewer, rows: int) -> None:
             Remix(
                 requester=viewer,
                 video=video,
+                creator=creator,
                 template="caption",
                 inputs={"top": "Top", "bottom": "Bottom"},
                 scopes=1,
