@@ -87,6 +87,21 @@ def test_arrowing_through_a_row_menu_changes_nothing_until_it_is_saved(
     screenshot("keyboard-row-saved")
 
 
+def test_the_first_library_row_is_a_few_tab_presses_from_the_top(live_server, page: Page, library):
+    """Past the filters (a date field alone is four Tab stops) by the page's own skip link."""
+    log_in(page, live_server.url, "creator")
+    page.goto(f"{live_server.url}/library/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to the videos")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("table", name="Your videos, 1–50 of 60")).to_be_focused()
+    first = Video.objects.filter(owner=library).order_by("-created_at", "-id").first()
+    assert tab_to(page, page.get_by_role("checkbox", name=f"Select “{first.title}”")) == 2
+
+
 def test_the_account_switch_saved_twice_by_keyboard(live_server, page: Page, library, screenshot):
     log_in(page, live_server.url, "creator")
     page.goto(f"{live_server.url}/consent/")
