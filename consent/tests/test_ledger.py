@@ -153,3 +153,28 @@ def test_live_state_that_differs_from_the_ledger_is_detected(chain, creator, tar
     assert not result.ok
     assert f"creator {creator.id}" in result.problem
     assert "differs from its ledger" in result.problem
+
+
+@pytest.mark.parametrize("target", ["policy", "extra_override"])
+def test_live_state_is_checked_for_every_creator_not_only_the_first(
+    chain, creator, other_creator, target
+):
+    make_videos(other_creator, 3)
+    video = Video.objects.filter(owner=other_creator).first()
+    assert ledger_verify().ok
+    if target == "policy":
+        behind_the_orms_back(
+            "UPDATE consent_creatorpolicy SET remix_allowed = FALSE WHERE creator_id = %s",
+            (other_creator.id,),
+        )
+    else:
+        behind_the_orms_back(
+            "INSERT INTO consent_videooverride"
+            " (video_id, creator_id, remix, scopes, audience, ledger_seq, updated_at)"
+            " VALUES (%s, %s, 'deny', NULL, NULL, 1, CURRENT_TIMESTAMP)",
+            (video.id, other_creator.id),
+        )
+    result = ledger_verify()
+    assert not result.ok
+    assert result.problem.startswith(f"creator {other_creator.id}: ")
+    assert "differs from its ledger" in result.problem
