@@ -97,3 +97,21 @@ def test_report_take_down_and_see_the_outcome(
     page.goto(f"{live_server.url}/reports/mine/")
     expect(page.get_by_test_id("report-outcome")).to_have_text("Remix taken down")
     screenshot("moderation-6-my-reports")
+
+
+@pytest.mark.parametrize(
+    "changelist", ["moderation/report", "remixer/remix", "videos/video", "accounts/user"]
+)
+def test_every_moderation_list_fits_a_1366_px_screen(
+    live_server, page: Page, lived_in, moderator, changelist, screenshot
+):
+    """Beside Django's menu and the filters, every column is in view: long titles, dates and
+    random ids wrap instead of pushing the last columns into a sideways scroll."""
+    page.set_viewport_size({"width": 1366, "height": 800})
+    log_in(page, f"{live_server.url}/admin/login/", "moderator")
+    page.goto(f"{live_server.url}/admin/{changelist}/")
+    expect(page.locator("#result_list tbody tr").first).to_be_visible()
+    table = page.evaluate("document.querySelector('#result_list').scrollWidth")
+    shown = page.evaluate("document.querySelector('#changelist .results').clientWidth")
+    assert table <= shown, f"{changelist}: the table is {table} px in a {shown} px box"
+    screenshot(f"moderation-list-{changelist.replace('/', '-')}")
