@@ -110,17 +110,26 @@ def remix_render_claimed(*, remix: Remix, consent: EffectiveConsent) -> str:
     # Kept privately, so a change of the creator's training choice is signed again without a
     # render (remixer/resign.py).
     unsigned_save(public_id=remix.public_id, jpeg=unsigned)
+    name = signed_save(
+        remix, unsigned=unsigned, poster_jpeg=poster_jpeg, consent=consent, seq=decision.ledger_seq
+    )
+    return _publish(remix, name, checked=consent)
+
+
+def signed_save(
+    remix: Remix, *, unsigned: bytes, poster_jpeg: bytes, consent: EffectiveConsent, seq: int
+) -> str:
+    """Sign an unsigned render with the consent it was checked under and store it as the
+    remix's current version (a retried render overwrites itself); returns the file's name."""
     signed = provenance_sign(
         jpeg=unsigned,
-        info=provenance_info(
-            remix, poster_jpeg=poster_jpeg, consent=consent, seq=decision.ledger_seq
-        ),
+        info=provenance_info(remix, poster_jpeg=poster_jpeg, consent=consent, seq=seq),
     )
     name = output_name(remix)
     if default_storage.exists(name):
         default_storage.delete(name)
     default_storage.save(name, ContentFile(signed))
-    return _publish(remix, name, checked=consent)
+    return name
 
 
 def poster_read(video: Video) -> tuple[bytes, Image.Image]:

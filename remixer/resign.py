@@ -12,7 +12,6 @@ being served at that commit (the serving check compares the file name) and is th
 
 from __future__ import annotations
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
@@ -27,13 +26,12 @@ from remixer.pipeline import (
     MAX_ATTEMPTS,
     consent_under_lock,
     delete_other_versions,
-    output_name,
     poster_read,
     remix_unsigned_render,
+    signed_save,
     without_waiting_for_disk,
 )
-from remixer.provenance import provenance_sign
-from remixer.signing import provenance_info, signed_fields, unsigned_read, unsigned_save, usage_of
+from remixer.signing import signed_fields, unsigned_read, unsigned_save, usage_of
 
 
 def remixes_claim_resign(*, remix_ids: list[int]) -> list[tuple[Remix, EffectiveConsent]]:
@@ -75,16 +73,9 @@ def remix_resign_claimed(*, remix: Remix, consent: EffectiveConsent) -> str:
             return _fail_unsignable(remix, str(error))
         unsigned_save(public_id=remix.public_id, jpeg=unsigned)
         outcome = "rerendered"
-    signed = provenance_sign(
-        jpeg=unsigned,
-        info=provenance_info(
-            remix, poster_jpeg=poster_jpeg, consent=consent, seq=consent.ledger_seq
-        ),
+    name = signed_save(
+        remix, unsigned=unsigned, poster_jpeg=poster_jpeg, consent=consent, seq=consent.ledger_seq
     )
-    name = output_name(remix)
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    default_storage.save(name, ContentFile(signed))
     return _publish_resigned(remix, name, checked=consent) or outcome
 
 
