@@ -187,9 +187,16 @@
 
   function reachScrollers() {
     document.querySelectorAll("main table").forEach((table) => {
+      // What the page gave it (the library's table is a skip link's target: -1), put back
+      // when the table fits again.
+      if (!("tabindexAtLoad" in table.dataset)) {
+        table.dataset.tabindexAtLoad = table.getAttribute("tabindex") || "";
+      }
       if (table.scrollWidth > table.clientWidth + 1) {
         table.setAttribute("tabindex", "0");
-      } else if (table.getAttribute("tabindex") === "0") {
+      } else if (table.dataset.tabindexAtLoad) {
+        table.setAttribute("tabindex", table.dataset.tabindexAtLoad);
+      } else {
         table.removeAttribute("tabindex");
       }
     });
