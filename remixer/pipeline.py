@@ -46,27 +46,36 @@ def without_waiting_for_disk() -> None:
 
 
 def remixes_claim(*, remix_ids: list[int]) -> list[tuple[Remix, EffectiveConsent]]:
-    """queued → rendering for those of `remix_ids` nobody else holds, with a conditional UPDATE,
-    in one transaction for the whole batch; each comes with its video's consent, read once for
-    the batch (the check before rendering; publishing checks again under the lock)."""
+    """queued → rendering for those of `remix_ids` nobody else holds (the check before
+    rendering; publishing checks again under the lock)."""
+    return claim_with_consent(
+        remix_ids=remix_ids,
+        claimable={"status": Remix.Status.QUEUED},
+        changes={"status": Remix.Status.RENDERING, "attempts": F("attempts") + 1},
+    )
+
+
+def claim_with_consent(
+    *, remix_ids: list[int], claimable: dict, changes: dict
+) -> list[tuple[Remix, EffectiveConsent]]:
+    """Claim those of `remix_ids` that are `claimable` and nobody else holds: one conditional
+    UPDATE (`changes`, a new version, the claim's time) in one transaction for the whole batch.
+    Each comes with its video's consent, read once for the batch."""
     now = timezone.now()
     with transaction.atomic():
         without_waiting_for_disk()
         free = list(
             Remix.objects.select_for_update(skip_locked=True)
-            .filter(id__in=remix_ids, status=Remix.Status.QUEUED)
+            .filter(id__in=remix_ids, **claimable)
             .values_list("id", flat=True)
         )
-        Remix.objects.filter(id__in=free, status=Remix.Status.QUEUED).update(
-            status=Remix.Status.RENDERING,
-            version=F("version") + 1,
-            attempts=F("attempts") + 1,
-            claimed_at=now,
-            updated_at=now,
+        Remix.objects.filter(id__in=free, **claimable).update(
+            version=F("version") + 1, claimed_at=now, updated_at=now, **changes
         )
+        status = changes.get("status", claimable["status"])
         claimed = list(
             Remix.objects.select_related("video__owner", "requester")
-            .filter(id__in=free, status=Remix.Status.RENDERING, claimed_at=now)
+            .filter(id__in=free, status=status, claimed_at=now)
             .order_by("id")
         )
     consents = consent_map(videos=list({remix.video_id: remix.video for remix in claimed}.values()))

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from consent.selectors import EffectiveConsent, consent_map, remix_permission
+from consent.selectors import EffectiveConsent, remix_permission
 from creatorhub.enqueue import enqueue_on_commit
 from creatorhub.videos.media import encode_jpeg
 from remixer import engines
 from remixer.models import Remix
 from remixer.pipeline import (
     MAX_ATTEMPTS,
+    claim_with_consent,
     consent_under_lock,
     delete_other_versions,
     poster_read,
@@ -35,27 +35,14 @@ from remixer.signing import signed_fields, unsigned_read, unsigned_save, usage_o
 
 
 def remixes_claim_resign(*, remix_ids: list[int]) -> list[tuple[Remix, EffectiveConsent]]:
-    """Claim published remixes marked `resign` with a conditional UPDATE (version + 1: the
-    version the new file gets); the remix stays published, serving its current file, meanwhile.
-    A later claim supersedes this one (its publish then finds another version)."""
-    now = timezone.now()
-    with transaction.atomic():
-        without_waiting_for_disk()
-        free = list(
-            Remix.objects.select_for_update(skip_locked=True)
-            .filter(id__in=remix_ids, status=Remix.Status.PUBLISHED, resign=True)
-            .values_list("id", flat=True)
-        )
-        Remix.objects.filter(id__in=free, status=Remix.Status.PUBLISHED, resign=True).update(
-            version=F("version") + 1, claimed_at=now, updated_at=now
-        )
-        claimed = list(
-            Remix.objects.select_related("video__owner", "requester")
-            .filter(id__in=free, status=Remix.Status.PUBLISHED, claimed_at=now)
-            .order_by("id")
-        )
-    consents = consent_map(videos=list({remix.video_id: remix.video for remix in claimed}.values()))
-    return [(remix, consents[remix.video_id]) for remix in claimed]
+    """Claim published remixes marked `resign` (version + 1: the version the new file gets);
+    the remix stays published, serving its current file, meanwhile. A later claim supersedes
+    this one (its publish then finds another version)."""
+    return claim_with_consent(
+        remix_ids=remix_ids,
+        claimable={"status": Remix.Status.PUBLISHED, "resign": True},
+        changes={},
+    )
 
 
 def remix_resign_claimed(*, remix: Remix, consent: EffectiveConsent) -> str:
