@@ -15,6 +15,7 @@ from creatorhub.accounts.tokens import api_token_create
 from creatorhub.videos.models import Video
 from creatorhub.videos.tests.factories import make_videos
 from remixer.models import Notification, Remix
+from remixer.tests.factories import remix_row
 
 pytestmark = pytest.mark.django_db
 
@@ -26,19 +27,8 @@ def grow(creator, viewer, rows: int) -> None:
     make_videos(creator, rows, title="Clip")
     videos = list(Video.objects.filter(owner=creator, remixes__isnull=True).order_by("id"))
     remixes = Remix.objects.bulk_create(
-        [
-            Remix(
-                requester=viewer,
-                video=video,
-                creator=creator,
-                template="caption",
-                inputs={"top": "Top", "bottom": "Bottom"},
-                scopes=1,
-                status=Remix.Status.PUBLISHED,
-                output=f"remixes/{index}/v1.jpg",
-            )
-            for index, video in enumerate(videos)
-        ]
+        remix_row(viewer, video, status=Remix.Status.PUBLISHED, output=f"remixes/{index}/v1.jpg")
+        for index, video in enumerate(videos)
     )
     Notification.objects.bulk_create(
         [

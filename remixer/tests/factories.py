@@ -7,11 +7,13 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFilter
 
 from consent import services as consent_services
+from consent.tests.factories import CAPTION as CAPTION_SCOPE
 from consent.tests.factories import policy
 from consent.usage import NOT_ALLOWED
 from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.tests.factories import make_video
 from remixer import pipeline
+from remixer.models import Remix
 from remixer.provenance import ProvenanceInfo
 
 
@@ -110,6 +112,20 @@ def rendered_remix(requester, video, *, template: str = "caption", inputs=None):
 
 
 CAPTION = {"top": "When the build", "bottom": "finally passes"}
+
+
+def remix_row(requester, video, **fields) -> Remix:
+    """An unsaved caption remix of `video`, for bulk_create: the video's creator copied onto it
+    (Remix.creator), as remix_request does; `fields` override the rest."""
+    return Remix(
+        requester=requester,
+        video=video,
+        creator_id=video.owner_id,
+        template=Remix.Template.CAPTION,
+        scopes=CAPTION_SCOPE,
+        inputs=CAPTION,
+        **fields,
+    )
 
 
 def allow(creator, **kwargs) -> None:

@@ -11,13 +11,12 @@ from consent import services as consent_services
 from consent.idsets import VideoState
 from consent.models import CreatorPolicy, LedgerEntry
 from consent.signals import consent_changing
-from consent.tests.factories import CAPTION as CAPTION_SCOPE
 from consent.tests.factories import policy
 from creatorhub.accounts.services import follow_set
 from creatorhub.videos.models import Video
 from remixer import pipeline, services
 from remixer.models import Notification, Remix
-from remixer.tests.factories import CAPTION, allow, deny, make_postered_video
+from remixer.tests.factories import CAPTION, allow, deny, make_postered_video, remix_row
 
 pytestmark = pytest.mark.django_db
 
@@ -129,12 +128,9 @@ def test_the_hold_costs_the_same_queries_for_one_or_many_remixes(
     allow(creator)
     Remix.objects.filter(id=one.id).update(status="published", output="remixes/x/v1.jpg")
     Remix.objects.bulk_create(
-        Remix(
-            requester=viewer,
-            video=video,
-            creator_id=video.owner_id,
-            template="caption",
-            scopes=CAPTION_SCOPE,
+        remix_row(
+            viewer,
+            video,
             status=status,
             output=f"remixes/{n}/v1.jpg" if status == "published" else "",
         )

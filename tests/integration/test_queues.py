@@ -15,12 +15,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from consent.tasks import consent_changed
-from consent.tests.factories import CAPTION
 from creatorhub.celery import app as celery_app
 from remixer import sync
 from remixer.models import Regeneration, Remix
 from remixer.tasks import render_remixes
-from remixer.tests.factories import allow, make_postered_video
+from remixer.tests.factories import allow, make_postered_video, remix_row
 from tests.fixtures.services import start_worker, stop_worker
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -41,16 +40,7 @@ def broker(real_services):
 def held_remixes(creator, viewer, count: int) -> list[int]:
     video = make_postered_video(creator, title="Source")
     Remix.objects.bulk_create(
-        Remix(
-            requester=viewer,
-            video=video,
-            creator_id=video.owner_id,
-            template="caption",
-            scopes=CAPTION,
-            inputs={"top": "back", "bottom": "again"},
-            status=Remix.Status.HELD,
-        )
-        for _ in range(count)
+        remix_row(viewer, video, status=Remix.Status.HELD) for _ in range(count)
     )
     return list(Remix.objects.values_list("id", flat=True))
 

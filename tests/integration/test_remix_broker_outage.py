@@ -13,7 +13,7 @@ from creatorhub.videos.models import Video
 from remixer import tasks
 from remixer.models import Remix
 from remixer.provenance import provenance_read
-from remixer.tests.factories import make_postered_video
+from remixer.tests.factories import make_postered_video, remix_row
 from tests.fixtures.services import start_worker, stop_worker
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -25,16 +25,7 @@ def test_consent_change_during_a_broker_outage_is_caught_up(
 ):
     videos = [make_postered_video(creator, title=f"Clip {i}") for i in range(VIDEOS)]
     Remix.objects.bulk_create(
-        Remix(
-            requester=viewer,
-            video=video,
-            creator_id=video.owner_id,
-            template="caption",
-            scopes=CAPTION,
-            inputs={"top": "back", "bottom": "again"},
-            status=Remix.Status.HELD,
-        )
-        for video in videos
+        remix_row(viewer, video, status=Remix.Status.HELD) for video in videos
     )
     worker = start_worker(media_dir, tmp_path, broker_url=private_redis.url)
     try:
