@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from consent import selectors, services
+from consent import rules, selectors, services
 from consent.history import ledger_rows, video_history
 from consent.idsets import VideoState
 from consent.ledger import policy_state
@@ -38,7 +38,8 @@ from creatorhub.videos.selectors import (
 
 router = Router(tags=["consent"])
 PAGE_SIZE = 100
-AudienceName = Literal["everyone", "followers", "nobody"]
+AudienceName = Literal["everyone", "followers", "nobody", "approved"]
+ModeName = Literal["deny", "allow", "ask"]
 
 
 def _no_nul(value: str) -> str:
@@ -67,9 +68,26 @@ class ScopesIn(Strict):
 
 
 class RemixPolicyIn(Strict):
-    allowed: StrictBool
+    """`mode` says deny / allow / ask; `allowed` (older callers) is true only for allow. Give
+    either, or both when they agree."""
+
+    allowed: StrictBool | None = None
+    mode: ModeName | None = None
     scopes: ScopesIn = ScopesIn()
     audience: AudienceName = "everyone"
+
+    @model_validator(mode="after")
+    def one_mode(self) -> RemixPolicyIn:
+        if self.mode is None and self.allowed is None:
+            raise ValueError('remix needs "mode" (deny, allow or ask) or "allowed"')
+        both = self.mode is not None and self.allowed is not None
+        if both and self.allowed != (self.mode == "allow"):
+            raise ValueError('"allowed" is true exactly when "mode" is "allow"')
+        return self
+
+    @property
+    def chosen_mode(self) -> str:
+        return self.mode or ("allow" if self.allowed else "deny")
 
 
 class TrainingIn(Strict):
@@ -116,7 +134,7 @@ class SelectionIn(Strict):
 
 class BulkIn(Strict):
     selection: SelectionIn
-    remix: Literal["allow", "deny", "inherit"]
+    remix: Literal["allow", "ask", "deny", "inherit"]
     scopes: ScopesIn | None = None
     audience: AudienceName | None = None
     reason: text(500) = ""
@@ -133,6 +151,7 @@ def _policy_json(request: HttpRequest) -> dict:
     return {
         "remix": {
             "allowed": state["remix_allowed"],
+            "mode": selectors.policy_mode(state),
             "scopes": mask_to_scopes(state["remix_scopes"]),
             "audience": state["audience"],
         },
@@ -205,7 +224,8 @@ def my_consent(request: HttpRequest):
 @router.put("/me/consent", auth=consent_write_auth, summary="Change your account policy")
 def my_consent_put(request: HttpRequest, body: PolicyIn):
     change = services.PolicyChange(
-        remix_allowed=body.remix.allowed,
+        remix_allowed=body.remix.chosen_mode == "allow",
+        remix_ask=body.remix.chosen_mode == "ask",
         remix_scopes=scopes_from_flags(body.remix.scopes.model_dump()),
         audience=body.remix.audience,
         training_allowed=body.training.allowed,
@@ -228,8 +248,10 @@ def my_consent_put(request: HttpRequest, body: PolicyIn):
 @router.post("/me/videos/consent", auth=consent_write_auth, summary="Bulk consent change")
 def my_videos_consent(request: HttpRequest, body: BulkIn):
     selection = body.selection
-    if body.remix != "allow" and (body.scopes is not None or body.audience is not None):
-        raise ApiError(400, "invalid_request", "scopes and audience are only for remix=allow.")
+    if body.remix not in ("allow", "ask") and (body.scopes is not None or body.audience):
+        raise ApiError(
+            400, "invalid_request", "scopes and audience are only for remix=allow or ask."
+        )
     try:
         scopes = scopes_from_flags(body.scopes.model_dump()) if body.scopes else None
         result = services.consent_set_selection(
@@ -292,3 +314,54 @@ def my_ledger(request: HttpRequest, page: int = 1):
         "pages": paginator.num_pages,
         "results": list(ledger_rows(creator=request.user, seqs=seqs)),
     }
+
+
+class RulesIn(Strict):
+    blocked_phrases: list[text(100)] = Field(default_factory=list, max_length=200)
+    categories: list[text(40)] = Field(default_factory=list, max_length=10)
+    reason: text(500) = ""
+
+
+def _rules_put(request: HttpRequest, body: RulesIn, video: Video | None) -> dict:
+    try:
+        entry = rules.rules_set(
+            creator=request.user,
+            actor=request.user,
+            phrases=body.blocked_phrases,
+            categories=body.categories,
+            video=video,
+            reason=body.reason,
+        )
+    except services.ConsentError as error:
+        raise _consent_error(error) from None
+    return {"ledger_seq": entry.seq if entry else None}
+
+
+@router.get("/me/consent/rules", auth=user_auth, summary="Your content rules")
+def my_rules(request: HttpRequest):
+    return rules.account_rules(creator=request.user).as_json()
+
+
+@router.put("/me/consent/rules", auth=consent_write_auth, summary="Change your content rules")
+def my_rules_put(request: HttpRequest, body: RulesIn):
+    result = _rules_put(request, body, None)
+    return rules.account_rules(creator=request.user).as_json() | result
+
+
+@router.get("/me/videos/{public_id}/consent/rules", auth=user_auth, summary="A video's rules")
+def video_rules(request: HttpRequest, public_id: str):
+    video = video_get_for_owner(owner=request.user, public_id=public_id)
+    return rules.video_own_rules(video=video).as_json() | {
+        "in_force": rules.rules_map(videos=[video])[video.id].as_json()
+    }
+
+
+@router.put(
+    "/me/videos/{public_id}/consent/rules",
+    auth=consent_write_auth,
+    summary="Change a video's own content rules",
+)
+def video_rules_put(request: HttpRequest, public_id: str, body: RulesIn):
+    video = video_get_for_owner(owner=request.user, public_id=public_id)
+    result = _rules_put(request, body, video)
+    return rules.video_own_rules(video=video).as_json() | result

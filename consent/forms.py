@@ -10,7 +10,14 @@ from consent.services import PolicyChange
 from creatorhub.videos.forms import LibraryFilterForm
 
 SCOPE_CHOICES = [(name, SCOPE_LABELS[name]) for name in SCOPES]
-REMIX_CHOICES = [("allow", "Allow"), ("deny", "Don't allow"), (INHERIT, "Account default")]
+REMIX_CHOICES = [
+    ("allow", "Allow"),
+    ("ask", "Ask me"),
+    ("deny", "Don't allow"),
+    (INHERIT, "Account default"),
+]
+# The account switch posts "0" / "1" (as before "ask me" existed) or "ask".
+MODE_OF_SWITCH = {"0": "deny", "1": "allow", "ask": "ask"}
 
 
 class ScopesField(forms.MultipleChoiceField):
@@ -24,8 +31,8 @@ class ScopesField(forms.MultipleChoiceField):
 class PolicyForm(forms.Form):
     remix_allowed = forms.TypedChoiceField(
         label="AI remixes of my videos",
-        choices=[("0", "Not allowed"), ("1", "Allowed")],
-        coerce=lambda value: value == "1",
+        choices=[("0", "Not allowed"), ("ask", "Ask me first"), ("1", "Allowed")],
+        coerce=MODE_OF_SWITCH.get,
         widget=forms.RadioSelect,
     )
     scopes = ScopesField(label="Kinds of remix")
@@ -47,14 +54,15 @@ class PolicyForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("remix_allowed") and not data.get("scopes"):
+        if data.get("remix_allowed") in ("allow", "ask") and not data.get("scopes"):
             self.add_error("scopes", "Choose at least one kind of remix to allow.")
         return data
 
     def to_change(self) -> PolicyChange:
         data = self.cleaned_data
         return PolicyChange(
-            remix_allowed=data["remix_allowed"],
+            remix_allowed=data["remix_allowed"] == "allow",
+            remix_ask=data["remix_allowed"] == "ask",
             remix_scopes=scopes_to_mask(data["scopes"]),
             audience=data["audience"],
             training_allowed=data["training_allowed"],

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from consent.idsets import INHERIT, VideoState, ranges_contain
-from consent.ledger import DEFAULT_POLICY, entries_until, entry_groups
+from consent.ledger import DEFAULT_POLICY, entries_until, entry_groups, policy_as_of
 from consent.models import LedgerEntry
 from consent.scopes import mask_to_names
 from creatorhub.accounts.models import User
@@ -55,10 +55,21 @@ def with_kind_names(value):
 
 
 def describe_policy(policy: dict) -> str:
-    if not policy["remix_allowed"]:
-        return "not allowed"
     kinds = ", ".join(mask_to_names(policy["remix_scopes"]))
-    return f"allowed ({kinds}; {policy['audience']})"
+    if policy["remix_allowed"]:
+        return f"allowed ({kinds}; {policy['audience']})"
+    if policy.get("remix_ask"):
+        return f"ask me ({kinds}; {policy['audience']})"
+    return "not allowed"
+
+
+def _describe_rules(rules: dict) -> str:
+    phrases = len(rules.get("blocked_phrases") or [])
+    categories = ", ".join(rules.get("blocked_categories") or [])
+    parts = [f"{phrases} blocked phrase{'s' if phrases != 1 else ''}"]
+    if categories:
+        parts.append(f"no {categories}")
+    return "; ".join(parts)
 
 
 def _describe_kinds(policy: dict) -> str:
@@ -83,6 +94,8 @@ def describe_policy_change(before: dict, after: dict) -> list[str]:
         parts.append(f"When allowed: {_describe_kinds(before)} → {_describe_kinds(after)}")
     if _describe_training(before) != _describe_training(after):
         parts.append(f"AI training: {_describe_training(before)} → {_describe_training(after)}")
+    if _describe_rules(before) != _describe_rules(after):
+        parts.append(f"Content rules: {_describe_rules(before)} → {_describe_rules(after)}")
     return parts
 
 
@@ -93,7 +106,8 @@ def describe_state(state: VideoState, policy: dict) -> str:
         return "not allowed for this video"
     scopes = state.scopes if state.scopes is not None else policy["remix_scopes"]
     audience = state.audience or policy["audience"]
-    return f"allowed for this video ({', '.join(mask_to_names(scopes))}; {audience})"
+    mode = "ask me" if state.remix == "ask" else "allowed"
+    return f"{mode} for this video ({', '.join(mask_to_names(scopes))}; {audience})"
 
 
 def _describe_override(state: VideoState) -> str:
@@ -102,7 +116,8 @@ def _describe_override(state: VideoState) -> str:
     if state.remix == "deny":
         return "not allowed"
     kinds = ", ".join(mask_to_names(state.scopes)) if state.scopes is not None else "account kinds"
-    return f"allowed ({kinds}; {state.audience or 'account audience'})"
+    mode = "ask me" if state.remix == "ask" else "allowed"
+    return f"{mode} ({kinds}; {state.audience or 'account audience'})"
 
 
 def describe_entry(entry: LedgerEntry) -> str:
@@ -122,6 +137,18 @@ def describe_entry(entry: LedgerEntry) -> str:
         parts.append(
             f"Videos: {before or 'account default'} → {_describe_override(after[0].state)}"
         )
+    if rules := entry.payload.get("video_rules"):
+        parts.append(
+            f"A video's own content rules: {_describe_rules(rules['before'])} → "
+            f"{_describe_rules(rules['after'])}"
+        )
+    if decisions := entry.payload.get("decisions"):
+        approved, declined = len(decisions["approved"]), len(decisions["declined"])
+        parts.append(f"Remix requests: {approved} approved, {declined} declined")
+    if people := entry.payload.get("people"):
+        added, removed = len(people.get("added", [])), len(people.get("removed", []))
+        withdrawn = ", their remixes withdrawn" if people.get("withdraw") else ""
+        parts.append(f"People I approve: {added} added, {removed} removed{withdrawn}")
     text = "; ".join(parts) or "No change"
     if entry.action == LedgerEntry.Action.UNDO:
         return f"Undo of #{entry.payload['undoes']}: {text}"
@@ -155,7 +182,7 @@ def video_history(*, video: Video) -> list[HistoryRow]:
     for entry in entries_until(video.owner, None):
         before = describe_state(state, policy)
         if entry.payload.get("policy"):
-            policy = entry.payload["policy"]["after"]
+            policy = policy_as_of(entry.payload["policy"]["after"])
         for group in entry_groups(entry):
             if ranges_contain(group.ranges, video.id):
                 state = group.state

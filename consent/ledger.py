@@ -19,7 +19,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from consent.idsets import INHERIT, Group, VideoState, ranges_contain
-from consent.models import Audience, CreatorPolicy, LedgerEntry, VideoOverride
+from consent.models import (
+    ApprovedPerson,
+    Audience,
+    CreatorPolicy,
+    LedgerEntry,
+    VideoOverride,
+    VideoRules,
+)
 from creatorhub.accounts.models import User
 from creatorhub.videos.models import Video
 
@@ -29,20 +36,35 @@ GENESIS = "0" * 64
 def policy_state(policy: CreatorPolicy) -> dict:
     return {
         "remix_allowed": policy.remix_allowed,
+        "remix_ask": policy.remix_ask,
         "remix_scopes": policy.remix_scopes,
         "audience": policy.audience,
         "training_allowed": policy.training_allowed,
         "training_companies": list(policy.training_companies),
+        "blocked_phrases": list(policy.blocked_phrases),
+        "blocked_categories": list(policy.blocked_categories),
     }
 
 
 DEFAULT_POLICY = {
     "remix_allowed": False,
+    "remix_ask": False,
     "remix_scopes": 0,
     "audience": Audience.EVERYONE.value,
     "training_allowed": False,
     "training_companies": [],
+    "blocked_phrases": [],
+    "blocked_categories": [],
 }
+
+
+def policy_as_of(recorded: dict) -> dict:
+    """A policy a ledger entry records, complete: entries written before a field existed
+    lack it, and then it had its default."""
+    return {**DEFAULT_POLICY, **recorded}
+
+
+NO_RULES = {"blocked_phrases": [], "blocked_categories": []}
 
 
 def _canonical(entry: LedgerEntry) -> bytes:
@@ -106,6 +128,8 @@ class _Chain:
         self.seq, self.prev = 0, GENESIS
         self.policy: dict = dict(DEFAULT_POLICY)
         self.overrides: dict[int, VideoState] = {}
+        self.video_rules: dict[int, dict] = {}
+        self.people: set[int] = set()
 
     def add(self, entry: LedgerEntry) -> str:
         self.seq += 1
@@ -118,7 +142,15 @@ class _Chain:
             return f"{where}: contents do not match its hash"
         self.prev = entry.hash
         if entry.payload.get("policy"):
-            self.policy = entry.payload["policy"]["after"]
+            self.policy = policy_as_of(entry.payload["policy"]["after"])
+        if rules := entry.payload.get("video_rules"):
+            if rules["after"] == NO_RULES:
+                self.video_rules.pop(rules["video"], None)
+            else:
+                self.video_rules[rules["video"]] = rules["after"]
+        if people := entry.payload.get("people"):
+            self.people |= set(people.get("added", []))
+            self.people -= set(people.get("removed", []))
         for group in entry_groups(entry):
             for lo, hi in group.ranges:
                 for video_id in range(lo, hi + 1):
@@ -141,14 +173,22 @@ class _Chain:
 
     def check_live_state(self, live: _LiveState) -> str:
         """The stored policy and overrides must be exactly what the chain replays to."""
-        policies, overrides, videos = live.of(self.creator_id)
+        policies, overrides, videos, rules, people = live.of(self.creator_id)
         if policies and policy_state(policies[0][0]) != self.policy:
             return f"creator {self.creator_id}: the account policy differs from its ledger"
+        if {person for (person,) in people} != self.people:
+            return f"creator {self.creator_id}: the people they approve differ from the ledger"
         stored = {
             video_id: VideoState(remix, scopes, audience)
             for video_id, remix, scopes, audience in overrides
         }
         existing = {video_id for (video_id,) in videos}
+        stored_rules = {
+            video_id: {"blocked_phrases": phrases, "blocked_categories": categories}
+            for video_id, phrases, categories in rules
+        }
+        if stored_rules != {k: v for k, v in self.video_rules.items() if k in existing}:
+            return f"creator {self.creator_id}: a video's content rules differ from the ledger"
         replayed = {k: v for k, v in self.overrides.items() if k in existing}
         if stored != replayed:
             differing = {video_id for video_id, _ in set(stored.items()) ^ set(replayed.items())}
@@ -179,8 +219,8 @@ class _Grouped:
 
 
 class _LiveState:
-    """The stored policies, overrides and video ids, three queries streamed beside the chains
-    (not three queries per creator: that was nine tenths of a verification)."""
+    """The stored policies, overrides, video ids, video rules and approved people: five queries
+    streamed beside the chains (not five per creator: that was nine tenths of a verification)."""
 
     def __init__(self) -> None:
         chunk = 5000
@@ -198,13 +238,26 @@ class _LiveState:
             .values_list("owner_id", "id")
             .iterator(chunk_size=chunk)
         )
+        self._rules = _Grouped(
+            VideoRules.objects.order_by("creator_id")
+            .values_list("creator_id", "video_id", "blocked_phrases", "blocked_categories")
+            .iterator(chunk_size=chunk)
+        )
+        self._people = _Grouped(
+            ApprovedPerson.objects.order_by("creator_id")
+            .values_list("creator_id", "person_id")
+            .iterator(chunk_size=chunk)
+        )
 
-    def of(self, creator_id: int) -> tuple[list[tuple], list[tuple], list[tuple]]:
-        """(policy,), overrides and (video id,) rows of one creator; creators come in order."""
+    def of(self, creator_id: int) -> tuple[list[tuple], ...]:
+        """(policy,), overrides, (video id,), video rules and (person,) rows of one creator;
+        creators come in order."""
         return (
             self._policies.take(creator_id),
             self._overrides.take(creator_id),
             self._videos.take(creator_id),
+            self._rules.take(creator_id),
+            self._people.take(creator_id),
         )
 
 
@@ -280,7 +333,7 @@ def replay_video(*, creator: User, video_id: int, at: dt.datetime | None) -> Rep
     for entry in entries_until(creator, at):
         seq = entry.seq
         if entry.payload.get("policy"):
-            policy = entry.payload["policy"]["after"]
+            policy = policy_as_of(entry.payload["policy"]["after"])
             updated = entry.created_at
         for group in entry_groups(entry):
             if ranges_contain(group.ranges, video_id):

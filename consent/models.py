@@ -12,6 +12,7 @@ class Audience(models.TextChoices):
     EVERYONE = "everyone", "Everyone"
     FOLLOWERS = "followers", "Followers only"
     NOBODY = "nobody", "Nobody"
+    APPROVED = "approved", "People I approve"
 
 
 class CreatorPolicy(models.Model):
@@ -28,10 +29,17 @@ class CreatorPolicy(models.Model):
         related_name="consent_policy",
     )
     remix_allowed = models.BooleanField(default=False)
+    # "Ask me": viewers may request, nothing is published until the creator approves it.
+    # Never together with remix_allowed (the mode is one of deny / allow / ask).
+    remix_ask = models.BooleanField(default=False)
     remix_scopes = models.PositiveSmallIntegerField(default=0)
     audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.EVERYONE)
     training_allowed = models.BooleanField(default=False)
     training_companies = models.JSONField(default=list, blank=True)
+    # Content rules every caption of every remix of the creator's videos is checked against
+    # (consent/content_rules.py); a video's own rules add to them.
+    blocked_phrases = models.JSONField(default=list, blank=True)
+    blocked_categories = models.JSONField(default=list, blank=True)
     ledger_seq = models.PositiveBigIntegerField(default=0)
     ledger_head = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -41,6 +49,9 @@ class CreatorPolicy(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(remix_scopes__lte=ALL_SCOPES), name="policy_scopes_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(remix_allowed=True, remix_ask=True), name="policy_one_mode"
             ),
         ]
 
@@ -53,6 +64,7 @@ class VideoOverride(models.Model):
 
     class Remix(models.TextChoices):
         ALLOW = "allow", "Allowed for this video"
+        ASK = "ask", "Ask me for this video"
         DENY = "deny", "Not allowed for this video"
 
     video = models.OneToOneField(
@@ -83,6 +95,48 @@ class VideoOverride(models.Model):
         return f"{self.video_id}: {self.remix}"
 
 
+class VideoRules(models.Model):
+    """A video's own content rules, added to the account's. No row means none of its own."""
+
+    video = models.OneToOneField(
+        "videos.Video", on_delete=models.CASCADE, primary_key=True, related_name="content_rules"
+    )
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    blocked_phrases = models.JSONField(default=list, blank=True)
+    blocked_categories = models.JSONField(default=list, blank=True)
+    ledger_seq = models.PositiveBigIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "video content rules"
+
+    def __str__(self) -> str:
+        return f"Content rules of video {self.video_id}"
+
+
+class ApprovedPerson(models.Model):
+    """Someone the creator always allows: their requests skip the "ask me" queue, and they are
+    the audience "People I approve"."""
+
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="approved_people"
+    )
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ledger_seq = models.PositiveBigIntegerField()
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["creator_id", "person__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["creator", "person"], name="approved_person_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} approved by {self.creator_id}"
+
+
 class LedgerQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("The consent ledger is append-only.")
@@ -104,6 +158,9 @@ class LedgerEntry(models.Model):
         UNDO = "undo", "Undo"
         API = "api", "API"
         MODERATOR = "moderator", "Moderator action"
+        RULES = "rules", "Content rules"
+        PEOPLE = "people", "People I approve"
+        DECISION = "decision", "Remix requests decided"
 
     creator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consent_ledger"
@@ -118,7 +175,10 @@ class LedgerEntry(models.Model):
     # {"policy": {"before": {...}, "after": {...}} | null,
     #  "changes": [{"state": {...}, "ids": [[lo, hi], ...], "count": n}],  (what was applied)
     #  "before": [{"state": {...}, "ids": [[lo, hi], ...], "count": n}],   (what it replaced)
-    #  "selection": {...}, "undoes": seq (undo entries only)}
+    #  "selection": {...}, "undoes": seq (undo entries only),
+    #  "video_rules": {"video": id, "before": {...}, "after": {...}}  (a video's content rules),
+    #  "people": {"added": [user id, ...], "removed": [...]}  (the approved list),
+    #  "decisions": {"approved": [remix public id, ...], "declined": [...]}}
     payload = models.JSONField()
     affected = models.PositiveIntegerField(default=0)
     prev_hash = models.CharField(max_length=64)

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 
 from consent.idsets import INHERIT, VideoState
 from consent.ledger import DEFAULT_POLICY, policy_state, replay_video
-from consent.models import Audience, CreatorPolicy, LedgerEntry, VideoOverride
+from consent.models import ApprovedPerson, Audience, CreatorPolicy, LedgerEntry, VideoOverride
 from consent.scopes import mask_to_names, mask_to_scopes
 from creatorhub.accounts.models import User
 from creatorhub.accounts.selectors import is_follower
@@ -19,8 +19,8 @@ from creatorhub.videos.models import Video
 
 
 def with_effective_consent(videos: QuerySet, *, prefix: str = "") -> QuerySet:
-    """Annotate consent_* fields: own (the override or None), scopes mask, allowed, audience,
-    training. Allowed means allowed with at least one kind of remix.
+    """Annotate consent_* fields: own (the override or None), scopes mask, allowed, ask,
+    audience, training. Allowed (or ask) means so with at least one kind of remix.
 
     `prefix` reaches the video through a relation, e.g. "video__" on a queryset of remixes.
     """
@@ -29,12 +29,14 @@ def with_effective_consent(videos: QuerySet, *, prefix: str = "") -> QuerySet:
         return f"{prefix}{name}"
 
     allow = Q(**{path("consent_override__remix"): VideoOverride.Remix.ALLOW})
+    ask = Q(**{path("consent_override__remix"): VideoOverride.Remix.ASK})
+    open_override = allow | ask
     inherit = Q(**{path("consent_override__isnull"): True})
     return videos.annotate(
         consent_own=F(path("consent_override__remix")),
         consent_scopes=Case(
             When(
-                allow & Q(**{path("consent_override__scopes__isnull"): False}),
+                open_override & Q(**{path("consent_override__scopes__isnull"): False}),
                 then=F(path("consent_override__scopes")),
             ),
             default=Coalesce(F(path("owner__consent_policy__remix_scopes")), Value(0)),
@@ -45,6 +47,17 @@ def with_effective_consent(videos: QuerySet, *, prefix: str = "") -> QuerySet:
             When(
                 inherit
                 & Q(**{path("owner__consent_policy__remix_allowed"): True})
+                & ~Q(consent_scopes=0),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        consent_ask=Case(
+            When(ask & ~Q(consent_scopes=0), then=Value(True)),
+            When(
+                inherit
+                & Q(**{path("owner__consent_policy__remix_ask"): True})
                 & ~Q(consent_scopes=0),
                 then=Value(True),
             ),
@@ -67,7 +80,7 @@ def allowed_for(videos: QuerySet[Video], *, allowed: bool) -> QuerySet[Video]:
 
 @dataclass(frozen=True)
 class EffectiveConsent:
-    allowed: bool
+    allowed: bool  # remixes are published without asking (mode "allow")
     scopes: int
     audience: str
     training_allowed: bool
@@ -78,6 +91,12 @@ class EffectiveConsent:
     own_audience: str | None
     ledger_seq: int
     updated_at: dt.datetime | None
+    mode: str = "deny"  # deny / allow / ask ("ask me": each remix waits for the creator)
+
+    @property
+    def requestable(self) -> bool:
+        """Viewers may request remixes: allowed, or "ask me"."""
+        return self.mode != "deny"
 
     @property
     def open_to_everyone(self) -> bool:
@@ -91,7 +110,7 @@ class EffectiveConsent:
 
     @property
     def scope_names(self) -> list[str]:
-        return mask_to_names(self.scopes) if self.allowed else []
+        return mask_to_names(self.scopes) if self.requestable else []
 
     def as_json(self, video: Video) -> dict:
         return {
@@ -99,7 +118,8 @@ class EffectiveConsent:
             "creator": video.owner.username,
             "remix": {
                 "allowed": self.allowed,
-                "scopes": mask_to_scopes(self.scopes if self.allowed else 0),
+                "mode": self.mode,
+                "scopes": mask_to_scopes(self.scopes if self.requestable else 0),
                 "audience": self.audience,
             },
             "training": {
@@ -112,19 +132,28 @@ class EffectiveConsent:
         }
 
 
+def policy_mode(policy: dict) -> str:
+    """deny / allow / ask of an account policy (as policy_state records it)."""
+    if policy["remix_allowed"]:
+        return VideoOverride.Remix.ALLOW
+    if policy.get("remix_ask"):
+        return VideoOverride.Remix.ASK
+    return VideoOverride.Remix.DENY
+
+
 def _effective(policy: dict, override: VideoState, seq: int, updated_at) -> EffectiveConsent:
     if override.remix == INHERIT:
-        allowed, scopes, audience = (
-            policy["remix_allowed"],
-            policy["remix_scopes"],
-            policy["audience"],
-        )
+        mode = policy_mode(policy)
+        scopes, audience = policy["remix_scopes"], policy["audience"]
     else:
-        allowed = override.remix == VideoOverride.Remix.ALLOW
+        mode = override.remix
         scopes = override.scopes if override.scopes is not None else policy["remix_scopes"]
         audience = override.audience or policy["audience"]
+    if scopes == 0:
+        mode = VideoOverride.Remix.DENY
     return EffectiveConsent(
-        allowed=allowed and scopes != 0,
+        mode=mode,
+        allowed=mode == VideoOverride.Remix.ALLOW,
         scopes=scopes,
         audience=audience,
         training_allowed=policy["training_allowed"],
@@ -200,32 +229,64 @@ class RemixDecision:
     allowed: bool
     reason: str
     ledger_seq: int
+    # "needed": allowed as a request the creator must approve ("ask me"); "listed": on the
+    # creator's "People I approve" list, so approved already.
+    approval: str = ""
 
 
 def remix_permission(
-    *, user: User, video: Video, scopes: int, consent: EffectiveConsent | None = None
+    *,
+    user: User,
+    video: Video,
+    scopes: int,
+    consent: EffectiveConsent | None = None,
+    approved: bool = False,
 ) -> RemixDecision:
     """May `user` make a remix of `video` that needs `scopes`? The one place this is decided.
 
-    Pass `consent` (from video_consent) to ask about several scopes with one read."""
+    `approved`: this remix was approved by the creator already (an "ask me" remix that is
+    published, or being published). Pass `consent` (from video_consent) to ask about several
+    scopes with one read."""
     consent = consent or video_consent(video=video)
     seq = consent.ledger_seq
+
+    def refuse(reason: str) -> RemixDecision:
+        return RemixDecision(False, reason, seq)
+
     if not user.is_authenticated:
-        return RemixDecision(False, "Log in to request a remix.", seq)
+        return refuse("Log in to request a remix.")
     if video.owner_id == user.id:
         return RemixDecision(True, "", seq)
-    if not consent.allowed:
-        return RemixDecision(False, "The creator has not allowed AI remixes of this video.", seq)
+    if not consent.requestable:
+        return refuse("The creator has not allowed AI remixes of this video.")
     missing = mask_to_names(scopes & ~consent.scopes)
     if missing:
-        return RemixDecision(
-            False, f"The creator has not allowed {', '.join(missing)} remixes of this video.", seq
-        )
+        return refuse(f"The creator has not allowed {', '.join(missing)} remixes of this video.")
     if consent.audience == Audience.NOBODY:
-        return RemixDecision(False, "The creator allows remixes by nobody else right now.", seq)
-    if consent.audience == Audience.FOLLOWERS and not is_follower(user=user, of=video.owner):
-        return RemixDecision(False, "Only the creator's followers may remix this video.", seq)
-    return RemixDecision(True, "", seq)
+        return refuse("The creator allows remixes by nobody else right now.")
+    listed = None
+
+    def on_list() -> bool:
+        nonlocal listed
+        if listed is None:
+            listed = ApprovedPerson.objects.filter(creator_id=video.owner_id, person=user).exists()
+        return listed
+
+    # A remix the creator approved passes the audience they approve of.
+    if (
+        consent.audience == Audience.FOLLOWERS
+        and not approved
+        and not is_follower(user=user, of=video.owner)
+        and not on_list()
+    ):
+        return refuse("Only the creator's followers may remix this video.")
+    if consent.audience == Audience.APPROVED and not (approved or on_list()):
+        return refuse("Only people the creator approves may remix this video.")
+    if approved or consent.mode == VideoOverride.Remix.ALLOW:
+        return RemixDecision(True, "", seq, approval="listed" if listed else "")
+    if on_list():
+        return RemixDecision(True, "", seq, approval="listed")
+    return RemixDecision(True, "", seq, approval="needed")
 
 
 @dataclass(frozen=True)
@@ -288,10 +349,17 @@ def library_consent(*, owner: User, videos: list[Video]) -> LibraryConsent:
 
 
 def with_remix_permission(
-    queryset: QuerySet, *, video_prefix: str, requester_field: str, scopes_field: str
+    queryset: QuerySet,
+    *,
+    video_prefix: str,
+    requester_field: str,
+    scopes_field: str,
+    approved_field: str | None = None,
 ) -> QuerySet:
     """Annotate `consent_permitted`: the set-based twin of remix_permission, for rows that name
-    a video, a requester and the scopes they need (e.g. remixes)."""
+    a video, a requester and the scopes they need (e.g. remixes); `approved_field`, when the
+    rows record the creator's approval of each. An "ask me" video permits its requests (they
+    are published only once approved, which the pipeline sees to)."""
     from django.db.models import Exists, OuterRef
 
     from creatorhub.accounts.models import Follow
@@ -302,12 +370,23 @@ def with_remix_permission(
         consent_follows=Exists(
             Follow.objects.filter(follower=OuterRef(requester_field), followed=OuterRef(owner))
         ),
+        consent_listed=Exists(
+            ApprovedPerson.objects.filter(
+                creator_id=OuterRef(owner), person_id=OuterRef(requester_field)
+            )
+        ),
     )
     own = Q(**{requester_field: F(owner)})
-    audience = Q(consent_audience=Audience.EVERYONE) | (
-        Q(consent_audience=Audience.FOLLOWERS) & Q(consent_follows=True)
+    approved = Q(consent_listed=True)
+    if approved_field:
+        approved |= Q(**{f"{approved_field}__isnull": False})
+    audience = (
+        Q(consent_audience=Audience.EVERYONE)
+        | (Q(consent_audience=Audience.FOLLOWERS) & (Q(consent_follows=True) | approved))
+        | (Q(consent_audience=Audience.APPROVED) & approved)
     )
-    allowed = Q(consent_allowed=True) & Q(consent_scope_match=F(scopes_field)) & audience
+    requestable = Q(consent_allowed=True) | Q(consent_ask=True)
+    allowed = requestable & Q(consent_scope_match=F(scopes_field)) & audience
     return annotated.annotate(
         consent_permitted=Case(
             When(own | allowed, then=Value(True)), default=Value(False), output_field=BooleanField()

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from consent import idsets
 from consent.errors import ConsentError
 from consent.idsets import INHERIT, Group, VideoState
-from consent.ledger import entry_groups, ledger_append, policy_state
+from consent.ledger import entry_groups, ledger_append, policy_as_of, policy_state
 from consent.models import Audience, CreatorPolicy, LedgerEntry, VideoOverride
 from consent.scopes import ALL_SCOPES
 from consent.selection import Selection
@@ -32,6 +32,7 @@ class PolicyChange:
     audience: str
     training_allowed: bool
     training_companies: Sequence[str]
+    remix_ask: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,17 +46,20 @@ class ChangeResult:
     policy_after: dict | None = None
 
 
+OPEN = {VideoOverride.Remix.ALLOW, VideoOverride.Remix.ASK}
+
+
 def _validate_state(state: VideoState) -> None:
-    if state.remix not in {INHERIT, VideoOverride.Remix.ALLOW, VideoOverride.Remix.DENY}:
-        raise ConsentError("Remix must be allow, deny or inherit.")
+    if state.remix not in {INHERIT, *VideoOverride.Remix.values}:
+        raise ConsentError("Remix must be allow, ask, deny or inherit.")
     if state.scopes is not None and not 0 <= state.scopes <= ALL_SCOPES:
         raise ConsentError("Unknown scopes.")
     if state.scopes == 0:
         raise ConsentError("Choose at least one kind of remix to allow.", code="no_scopes")
     if state.audience is not None and state.audience not in Audience.values:
         raise ConsentError(f"Audience must be one of {', '.join(Audience.values)}.")
-    if state.remix != VideoOverride.Remix.ALLOW and (state.scopes is not None or state.audience):
-        raise ConsentError("Scopes and audience can only be set when allowing.")
+    if state.remix not in OPEN and (state.scopes is not None or state.audience):
+        raise ConsentError("Scopes and audience can only be set when allowing or asking.")
 
 
 def policy_lock(*, creator: User) -> CreatorPolicy:
@@ -64,7 +68,7 @@ def policy_lock(*, creator: User) -> CreatorPolicy:
     return CreatorPolicy.objects.select_for_update().get(creator=creator)
 
 
-def _announce(entry: LedgerEntry) -> None:
+def change_announce(entry: LedgerEntry) -> None:
     """Tell downstream (the remixer) twice: now, inside this transaction, so what the change
     forbids stops at once (consent_changing); and after commit through the broker, for the slow
     follow-up (consent_changed), which a dead broker delays but never undoes."""
@@ -76,7 +80,7 @@ def _overridden(groups: list[Group]) -> int:
     return sum(group.count for group in groups if group.state.remix != INHERIT)
 
 
-def _policy_fields(policy_before: dict | None) -> list[str]:
+def policy_update_fields(policy_before: dict | None) -> list[str]:
     """Only the chain head moves when videos change; updated_at moves with the policy."""
     head = ["ledger_seq", "ledger_head"]
     if policy_before is None:
@@ -135,8 +139,8 @@ def _record_video_change(
             had_overrides=_overridden(before),
             total=total,
         )
-    policy.save(update_fields=_policy_fields(policy_before))
-    _announce(entry)
+    policy.save(update_fields=policy_update_fields(policy_before))
+    change_announce(entry)
     return ChangeResult(
         entry=entry,
         selected=total,
@@ -204,7 +208,7 @@ def _set_videos(
 ) -> ChangeResult:
     _validate_state(state)
     policy = policy_lock(creator=creator)
-    if state.remix == VideoOverride.Remix.ALLOW and not (state.scopes or policy.remix_scopes):
+    if state.remix in OPEN and not (state.scopes or policy.remix_scopes):
         raise ConsentError(
             "Choose at least one kind of remix to allow for these videos.", code="no_scopes"
         )
@@ -236,11 +240,14 @@ def consent_set_policy(
         raise ConsentError(f"Audience must be one of {', '.join(Audience.values)}.")
     if not 0 <= change.remix_scopes <= ALL_SCOPES:
         raise ConsentError("Unknown scopes.")
-    if change.remix_allowed and not change.remix_scopes:
+    if change.remix_allowed and change.remix_ask:
+        raise ConsentError("Remixes are either allowed or asked for, not both.")
+    if (change.remix_allowed or change.remix_ask) and not change.remix_scopes:
         raise ConsentError("Choose at least one kind of remix to allow.", code="no_scopes")
     policy = policy_lock(creator=creator)
     before = policy_state(policy)
     policy.remix_allowed = change.remix_allowed
+    policy.remix_ask = change.remix_ask
     policy.remix_scopes = change.remix_scopes
     policy.audience = change.audience
     policy.training_allowed = change.training_allowed
@@ -278,13 +285,17 @@ def _clean_companies(companies: Sequence[str]) -> list[str]:
 
 def undo_target(*, creator: User) -> LedgerEntry | None:
     """The change Undo reverts next: the newest one not yet undone. Undo entries are skipped
-    with the change each reverted, so repeated Undos walk back through the history."""
+    with the change each reverted, so repeated Undos walk back through the history; so are
+    entries Undo does not revert (decisions on requests, the approved list, a video's rules:
+    each has its own way back)."""
     undone: set[int] = set()
     entries = LedgerEntry.objects.filter(creator=creator).order_by("-seq")
     for entry in entries.only("seq", "action", "payload").iterator(chunk_size=50):
         if entry.action == LedgerEntry.Action.UNDO:
             undone.add(entry.payload["undoes"])
-        elif entry.seq not in undone:
+        elif entry.seq not in undone and (
+            entry.payload.get("policy") or "changes" in entry.payload
+        ):
             return entry
     return None
 
@@ -303,9 +314,11 @@ def consent_undo(*, creator: User, actor: User, seq: int) -> ChangeResult:
         raise ConsentError(
             "Only the newest change that is not undone yet can be undone.", code="not_latest"
         )
-    policy_change = target.payload.get("policy")
-    if policy_change:
-        for field, value in policy_change["before"].items():
+    recorded = target.payload.get("policy")
+    policy_change = None
+    if recorded:
+        policy_change = {"before": policy_state(policy), "after": policy_as_of(recorded["before"])}
+        for field, value in policy_change["after"].items():
             setattr(policy, field, value)
     restores = entry_groups(target, "before")
     total = sum(group.count for group in restores)
@@ -317,11 +330,7 @@ def consent_undo(*, creator: User, actor: User, seq: int) -> ChangeResult:
         payload={
             "undoes": seq,
             "selection": target.payload.get("selection", {}),
-            "policy": (
-                {"before": policy_change["after"], "after": policy_change["before"]}
-                if policy_change
-                else None
-            ),
+            "policy": policy_change,
             "changes": target.payload.get("before", []),
             "before": target.payload.get("changes", []),
         },
@@ -339,12 +348,14 @@ def consent_undo(*, creator: User, actor: User, seq: int) -> ChangeResult:
             had_overrides=group.count if had_rows else 0,
             total=group.count,
         )
-    policy.save(update_fields=_policy_fields(policy_change["before"] if policy_change else None))
-    _announce(entry)
+    policy.save(
+        update_fields=policy_update_fields(policy_change["before"] if policy_change else None)
+    )
+    change_announce(entry)
     return ChangeResult(
         entry=entry,
         selected=total,
         changed=total,
-        policy_before=policy_change["after"] if policy_change else None,
-        policy_after=policy_change["before"] if policy_change else None,
+        policy_before=policy_change["before"] if policy_change else None,
+        policy_after=policy_change["after"] if policy_change else None,
     )

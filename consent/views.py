@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from consent import selectors, services
+from consent import people, rules, selectors, services
 from consent.forms import BulkForm, PolicyForm, VideoConsentForm
 from consent.history import (
     affected_videos,
@@ -27,6 +27,8 @@ from consent.idsets import VideoState
 from consent.models import LedgerEntry
 from consent.scopes import mask_to_names, scopes_to_mask
 from consent.selection import Selection
+from consent.templatetags.consent_tags import rules_form_context
+from creatorhub.accounts.models import User
 from creatorhub.csv_safe import csv_writer
 from creatorhub.htmx import invalid_status
 from creatorhub.navigation import redirect_back
@@ -104,6 +106,8 @@ def _verb(state: VideoState) -> str:
     if state.remix == "allow":
         kinds = ", ".join(mask_to_names(state.scopes)) if state.scopes else "account kinds"
         return f"AI remixes allowed ({kinds})"
+    if state.remix == "ask":
+        return "AI remixes on request (ask me)"
     if state.remix == "deny":
         return "AI remixes not allowed"
     return "Account default restored"
@@ -111,12 +115,12 @@ def _verb(state: VideoState) -> str:
 
 def _state_from(form: VideoConsentForm) -> VideoState:
     data = form.cleaned_data
-    if data["remix"] != "allow":
+    if data["remix"] not in ("allow", "ask"):
         return VideoState(data["remix"])
     if data["inherit_details"]:
-        return VideoState("allow")
+        return VideoState(data["remix"])
     scopes = scopes_to_mask(data["scopes"]) if data["scopes"] else None
-    return VideoState("allow", scopes, data["audience"] or None)
+    return VideoState(data["remix"], scopes, data["audience"] or None)
 
 
 def _policy_form(request: HttpRequest, data=None) -> dict:
@@ -125,7 +129,7 @@ def _policy_form(request: HttpRequest, data=None) -> dict:
     summary = selectors.policy_summary(creator=request.user, video_count=video_count)
     policy = summary.policy
     initial = {
-        "remix_allowed": "1" if policy.remix_allowed else "0",
+        "remix_allowed": "1" if policy.remix_allowed else ("ask" if policy.remix_ask else "0"),
         "scopes": mask_to_names(policy.remix_scopes) or ["caption"],
         "audience": policy.audience,
         "training_allowed": "1" if policy.training_allowed else "0",
@@ -168,6 +172,11 @@ def consent_page(request: HttpRequest) -> HttpResponse:
             )
             return reswap(retarget(response, "#policy"), "outerHTML")
     template = "consent/page.html#policy-form" if request.htmx else "consent/page.html"
+    if not request.htmx:
+        context |= {
+            "people": people.approved_people(creator=request.user),
+            "account_rules": rules_form_context(rules.account_rules(creator=request.user)),
+        }
     return render(
         request, template, context, status=invalid_status(request) if form.errors else 200
     )
@@ -334,3 +343,99 @@ def video_history_page(request: HttpRequest, public_id: str) -> HttpResponse:
     video = video_get_for_owner(owner=request.user, public_id=public_id)
     rows = video_history(video=video)
     return render(request, "consent/video_history.html", {"video": video, "rows": rows})
+
+
+def _rules_answer(request: HttpRequest, entry: LedgerEntry | None, where: str) -> HttpResponse:
+    if entry is None:
+        message = f"Nothing changed: {where} already had these content rules."
+    else:
+        message = f"Saved as change #{entry.seq}: content rules for {where} updated."
+    if request.htmx:
+        return _status(request, message=message, entry=entry, undo=None)
+    messages.success(request, message)
+    return redirect_back(request, reverse("consent:page"))
+
+
+def _rules_post(request: HttpRequest, video=None) -> HttpResponse:
+    where = f"“{video.title}”" if video else "your account"
+    try:
+        entry = rules.rules_set(
+            creator=request.user,
+            actor=request.user,
+            phrases=request.POST.get("blocked_phrases", ""),
+            categories=request.POST.getlist("categories"),
+            video=video,
+        )
+    except services.ConsentError as error:
+        return _bulk_error(request, f"Nothing was changed: {error}")
+    return _rules_answer(request, entry, where)
+
+
+@login_required
+@require_POST
+def rules_account(request: HttpRequest) -> HttpResponse:
+    return _rules_post(request)
+
+
+@login_required
+@require_POST
+def rules_video(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _rules_post(request, video_get_for_owner(owner=request.user, public_id=public_id))
+
+
+def _people_section(request: HttpRequest, *, status: int = 200, error: str = "") -> HttpResponse:
+    return render(
+        request,
+        "consent/page.html#people",
+        {"people": people.approved_people(creator=request.user), "people_error": error},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def people_add(request: HttpRequest) -> HttpResponse:
+    handle = request.POST.get("handle", "").strip().removeprefix("@")
+    person = User.objects.filter(username__iexact=handle).first() if handle else None
+    error = ""
+    if person is None:
+        error = f"No one is called @{handle}." if handle else "Write a handle, e.g. @maya."
+    else:
+        try:
+            entry = people.people_change(creator=request.user, actor=request.user, add=[person])
+        except services.ConsentError as exc:
+            error = str(exc)
+        else:
+            if entry is None:
+                error = f"@{person.username} is already on your list."
+    return _people_answer(request, error, f"@{person.username} added." if person else "")
+
+
+@login_required
+@require_POST
+def people_remove(request: HttpRequest, username: str) -> HttpResponse:
+    person = User.objects.filter(username=username).first()
+    entry = None
+    if person is not None:
+        entry = people.people_change(
+            creator=request.user,
+            actor=request.user,
+            remove=[person],
+            withdraw=request.POST.get("withdraw") == "on",
+        )
+    if entry is None:
+        return _people_answer(request, f"@{username} is not on your list.", "")
+    withdrawn = " Their approved remixes were withdrawn." if request.POST.get("withdraw") else ""
+    return _people_answer(request, "", f"@{username} removed.{withdrawn}")
+
+
+def _people_answer(request: HttpRequest, error: str, done: str) -> HttpResponse:
+    if request.htmx:
+        return _people_section(
+            request, status=invalid_status(request) if error else 200, error=error
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return redirect_back(request, reverse("consent:page"))

@@ -25,8 +25,11 @@ api = NinjaAPI(
 )
 
 
-def error_response(request: HttpRequest, status: int, code: str, detail: str) -> HttpResponse:
-    return api.create_response(request, {"error": code, "detail": detail}, status=status)
+def error_response(
+    request: HttpRequest, status: int, code: str, detail: str, extra: dict | None = None
+) -> HttpResponse:
+    body = {"error": code, "detail": detail} | (extra or {})
+    return api.create_response(request, body, status=status)
 
 
 def unknown_endpoint(request: HttpRequest) -> HttpResponse:
@@ -36,7 +39,7 @@ def unknown_endpoint(request: HttpRequest) -> HttpResponse:
 
 @api.exception_handler(ApiError)
 def _api_error(request, exc: ApiError):
-    return error_response(request, exc.status_code, exc.code, exc.message)
+    return error_response(request, exc.status_code, exc.code, exc.message, exc.extra)
 
 
 @api.exception_handler(AuthenticationError)

@@ -27,9 +27,9 @@ STATUS_CODES = {
 class ApiError(HttpError):
     """An HTTP error with our machine-readable code."""
 
-    def __init__(self, status: int, code: str, detail: str) -> None:
+    def __init__(self, status: int, code: str, detail: str, extra: dict | None = None) -> None:
         super().__init__(status, detail)
-        self.code = code
+        self.code, self.extra = code, extra or {}
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -198,14 +198,19 @@ CELERY_TASK_ROUTES = {
     "remixer.tasks.resign_remixes": {"queue": "render"},
     "consent.tasks.consent_changed": {"queue": "sync"},
     "remixer.tasks.reconcile": {"queue": "sync"},
+    "remixer.tasks.expire_requests": {"queue": "sync"},
     "remixer.tasks.email_notifications": {"queue": "email"},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "reconcile-remixes": {"task": "remixer.tasks.reconcile", "schedule": 60.0},
+    "expire-remix-requests": {"task": "remixer.tasks.expire_requests", "schedule": 3600.0},
 }
 
 REMIX_RATE_PER_MINUTE = env_int("REMIX_RATE_PER_MINUTE", 10)
+# How long a remix request on an "ask me" video waits for the creator before it expires (its
+# private preview deleted).
+REMIX_APPROVAL_TTL = dt.timedelta(days=env_int("REMIX_APPROVAL_DAYS", 14))
 
 # Login throttling (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one username from one
 # IP address lock that pair out for LOGIN_COOLOFF_MINUTES (each further try restarts the wait);

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from creatorhub.accounts.models import User
+from remixer import approvals
+from remixer.engines.validation import clean_text
 from remixer.models import Remix
 
 
@@ -87,3 +89,30 @@ class BackdropForm(forms.Form):
                 f"the limit is {filesizeformat(settings.IMAGE_MAX_UPLOAD_BYTES)}."
             )
         return image
+
+
+class DecideForm(forms.Form):
+    """A decision on requests: the ticked `ids`, or the one row whose button was pressed
+    (`only`), approved or declined, with an optional message to the requesters."""
+
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
+    message = forms.CharField(required=False, max_length=300)
+    always_allow = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        data["message"] = clean_text(data.get("message") or "")
+        if not self.ids():
+            raise forms.ValidationError("Tick at least one request.")
+        if data.get("always_allow") and data.get("decision") == "decline":
+            raise forms.ValidationError("“Always allow” goes with approving.")
+        return data
+
+    def ids(self) -> list[str]:
+        only = self.data.get("only")
+        chosen = [only] if only else self.data.getlist("ids")
+        return [public_id for public_id in chosen if public_id][: approvals.MAX_DECIDE]
+
+    def problem(self) -> str:
+        errors = [error for errors in self.errors.values() for error in errors]
+        return f"Nothing was decided: {' '.join(errors)}"

@@ -13,16 +13,21 @@ class Remix(models.Model):
     """A viewer's meme remix of a video.
 
     queued → rendering → published; published → withdrawn (takedown) or held (consent ended);
-    held → queued when consent returns; failed after the last retry.
+    held → queued when consent returns; failed after the last retry. On an "ask me" video the
+    render stops at pending_approval (a private preview): approved → queued again, now approved,
+    to be published; or declined / expired, the preview deleted.
     """
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         RENDERING = "rendering", "Rendering"
+        PENDING_APPROVAL = "pending_approval", "Waiting for the creator's approval"
         PUBLISHED = "published", "Published"
         HELD = "held", "Held: consent ended"
         WITHDRAWN = "withdrawn", "Taken down"
         FAILED = "failed", "Failed"
+        DECLINED = "declined", "Declined by the creator"
+        EXPIRED = "expired", "Expired: not approved in time"
 
     class Template(models.TextChoices):
         CAPTION = "caption", "Caption meme"
@@ -43,7 +48,7 @@ class Remix(models.Model):
     template = models.CharField(max_length=12, choices=Template.choices)
     inputs = models.JSONField(default=dict)
     scopes = models.PositiveSmallIntegerField(help_text="Consent scopes the template needs.")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     reason = models.CharField(max_length=300, blank=True)
     version = models.PositiveIntegerField(default=0, help_text="Bumped by every render claim.")
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -58,6 +63,11 @@ class Remix(models.Model):
     # message is still in the broker (or being worked on) and the reconciler sends no other.
     enqueued_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The creator approved this remix for its requester (a request decided, or the requester
+    # on their "People I approve" list when it was published): "ask me" keeps it published.
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # A pending request is dropped (its preview deleted) when not decided by then.
+    expires_at = models.DateTimeField(null=True, blank=True)
     # The creator's AI-training choice the published file embeds (its C2PA and XMP), so a
     # change finds, set-based, the files that say something else. Null: signed before this
     # was recorded (re-rendered, there being no unsigned copy).
@@ -87,6 +97,11 @@ class Remix(models.Model):
             models.Index(
                 fields=["enqueued_at"], condition=models.Q(resign=True), name="remix_resign_lease"
             ),
+            models.Index(
+                fields=["expires_at"],
+                condition=models.Q(status="pending_approval"),
+                name="remix_pending_expiry",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -94,6 +109,22 @@ class Remix(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("remixer:detail", args=[self.public_id])
+
+    @property
+    def awaiting_approval(self) -> bool:
+        """A request on an "ask me" video the creator has not decided yet (its preview may
+        still be rendering)."""
+        return self.expires_at is not None and self.status in (
+            self.Status.QUEUED,
+            self.Status.RENDERING,
+            self.Status.PENDING_APPROVAL,
+        )
+
+    @property
+    def public_status(self) -> str:
+        """The status as the API and pages name it: a request is pending approval from the
+        moment it is made, not only once its preview exists."""
+        return self.Status.PENDING_APPROVAL if self.awaiting_approval else self.status
 
     @property
     def is_live(self) -> bool:
@@ -184,6 +215,8 @@ class Notification(models.Model):
         TAKEN_DOWN = "taken_down", "Your remix was taken down"
         HELD = "held", "Your remix was withdrawn: consent ended"
         REGENERATED = "regenerated", "Remixes regenerated"
+        APPROVAL = "approval", "A remix waits for your approval"
+        DECIDED = "decided", "Your remix request was decided"
         MODERATION = "moderation", "Moderation outcome"
 
     recipient = models.ForeignKey(

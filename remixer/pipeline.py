@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
@@ -18,6 +19,7 @@ from django.utils import timezone
 from PIL import Image
 
 from consent.models import CreatorPolicy
+from consent.rules import caption_refusal, rules_map
 from consent.selectors import EffectiveConsent, consent_map, remix_permission
 from creatorhub.enqueue import enqueue_on_commit
 from creatorhub.videos.media import encode_jpeg, image_open
@@ -102,23 +104,30 @@ def remix_render_claimed(*, remix: Remix, consent: EffectiveConsent) -> str:
     Storage and signing errors propagate for the task to retry."""
     video = remix.video
     decision = remix_permission(
-        user=remix.requester, video=video, scopes=remix.scopes, consent=consent
+        user=remix.requester,
+        video=video,
+        scopes=remix.scopes,
+        consent=consent,
+        approved=remix.approved_at is not None,
     )
     if not decision.allowed:
         _hold(remix, decision.reason)
         return "held"
+    if hit := caption_refusal(rules=rules_map(videos=[video])[video.id], inputs=remix.inputs):
+        _fail(remix, f"Not published: {hit.message}")
+        return "failed"
     try:
         poster_jpeg, poster = poster_read(video)
         image = remix_unsigned_render(remix, poster)
     except engines.RenderError as error:
-        _claimed(remix).update(
-            status=Remix.Status.FAILED, reason=str(error)[:300], updated_at=timezone.now()
-        )
+        _fail(remix, str(error))
         return "failed"
     unsigned = encode_jpeg(image)
     # Kept privately, so a change of the creator's training choice is signed again without a
-    # render (remixer/resign.py).
+    # render (remixer/resign.py); it is also the private preview of a request ("ask me").
     unsigned_save(public_id=remix.public_id, jpeg=unsigned)
+    if decision.approval == "needed":
+        return _await_approval(remix, checked=consent)
     name = signed_save(
         remix, unsigned=unsigned, poster_jpeg=poster_jpeg, consent=consent, seq=decision.ledger_seq
     )
@@ -193,10 +202,16 @@ def _publish(remix: Remix, name: str, *, checked: EffectiveConsent) -> str:
             transaction.on_commit(lambda: default_storage.delete(name))
             return "superseded"
         decision = remix_permission(
-            user=remix.requester, video=remix.video, scopes=remix.scopes, consent=consent
+            user=remix.requester,
+            video=remix.video,
+            scopes=remix.scopes,
+            consent=consent,
+            approved=current.approved_at is not None,
         )
-        if not decision.allowed:
+        if not decision.allowed or decision.approval == "needed":
             transaction.on_commit(lambda: default_storage.delete(name))
+            if decision.allowed:  # became "ask me" since the check: the creator decides
+                return _pending(current)
             _hold(current, decision.reason)
             return "held"
         # Signed under the checked training choice; if it changed since, the file is published
@@ -210,6 +225,8 @@ def _publish(remix: Remix, name: str, *, checked: EffectiveConsent) -> str:
             published_at=now,
             updated_at=now,
             consent_seq=checked.ledger_seq,
+            approved_at=current.approved_at or (now if decision.approval == "listed" else None),
+            expires_at=None,
             resign=outdated,
             **signed_fields(checked),
         )
@@ -241,6 +258,48 @@ def _claimed(remix: Remix):
     meantime has moved it on, and must not be overwritten (a taken-down remix that became held
     would be regenerated when consent returns)."""
     return Remix.objects.filter(id=remix.id, status=Remix.Status.RENDERING, version=remix.version)
+
+
+def _fail(remix: Remix, reason: str) -> None:
+    _claimed(remix).update(
+        status=Remix.Status.FAILED, reason=reason[:300], updated_at=timezone.now()
+    )
+
+
+def _await_approval(remix: Remix, *, checked: EffectiveConsent) -> str:
+    """An "ask me" request rendered: its preview is kept privately and the creator asked,
+    unless consent changed under the lock meanwhile (then it is held, or published)."""
+    with transaction.atomic():
+        current, consent = consent_under_lock(remix, checked=checked)
+        if current.status != Remix.Status.RENDERING or current.version != remix.version:
+            return "superseded"
+        decision = remix_permission(
+            user=remix.requester, video=remix.video, scopes=remix.scopes, consent=consent
+        )
+        if not decision.allowed:
+            _hold(current, decision.reason)
+            return "held"
+        return _pending(current)
+
+
+def _pending(remix: Remix) -> str:
+    """Wait for the creator: the request goes to their inbox and Requests page, and expires."""
+    now = timezone.now()
+    _claimed(remix).update(
+        status=Remix.Status.PENDING_APPROVAL,
+        reason="",
+        updated_at=now,
+        expires_at=remix.expires_at or now + settings.REMIX_APPROVAL_TTL,
+    )
+    notify(
+        recipients=[(remix.video.owner_id, remix)],
+        kind=Notification.Kind.APPROVAL,
+        message=(
+            f"@{remix.requester.username} asks to publish a {remix.template} remix of "
+            f"“{remix.video.title}”."
+        ),
+    )
+    return "pending_approval"
 
 
 def _hold(remix: Remix, reason: str) -> None:

@@ -1,13 +1,21 @@
 from __future__ import annotations
 
 from consent.models import LedgerEntry
-from remixer.sync import remixes_hold_revoked, remixes_sync_with_consent
+from remixer.sync import (
+    remixes_hold_revoked,
+    remixes_sync_with_consent,
+    remixes_withdraw_approved,
+)
 
 
 def on_consent_changing(sender, entry: LedgerEntry, creator_id: int, **kwargs) -> None:
     """Inside the consent change's transaction: what it forbids stops being served now,
-    whether or not the broker is up."""
+    whether or not the broker is up; and when the creator removed people from their approved
+    list asking to withdraw what they made, that is taken down too."""
     remixes_hold_revoked(creator_id=creator_id)
+    people = entry.payload.get("people") or {}
+    if people.get("withdraw"):
+        remixes_withdraw_approved(creator_id=creator_id, requester_ids=people["removed"])
 
 
 def on_consent_changed(sender, entry_id: int, **kwargs) -> None:

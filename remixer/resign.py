@@ -99,7 +99,11 @@ def _publish_resigned(remix: Remix, name: str, *, checked: EffectiveConsent) -> 
             transaction.on_commit(lambda: default_storage.delete(name))
             return "superseded"
         allowed = remix_permission(
-            user=remix.requester, video=remix.video, scopes=remix.scopes, consent=consent
+            user=remix.requester,
+            video=remix.video,
+            scopes=remix.scopes,
+            consent=consent,
+            approved=current.approved_at is not None,
         ).allowed
         if not allowed or usage_of(consent) != usage_of(checked):
             # Consent moved on while signing: this file is already out of date. A withdrawal

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from consent.rules import caption_refusal, rules_map
 from consent.scopes import scopes_to_mask
 from consent.selectors import remix_permission
 from creatorhub.accounts.models import User
@@ -31,16 +32,24 @@ TEMPLATE_SCOPES = {
 
 
 class RemixRefused(Exception):
-    """A request consent or limits refuse; `code` for the API, the message for people."""
+    """A request consent or limits refuse; `code` for the API, the message for people, and
+    `extra` fields for the API's error body (e.g. which content rule)."""
 
-    def __init__(self, message: str, code: str = "remix_not_allowed", status: int = 403) -> None:
+    def __init__(
+        self,
+        message: str,
+        code: str = "remix_not_allowed",
+        status: int = 403,
+        extra: dict | None = None,
+    ) -> None:
         super().__init__(message)
-        self.code, self.status = code, status
+        self.code, self.status, self.extra = code, status, extra or {}
 
 
 @transaction.atomic
 def remix_request(*, requester: User, video: Video, template: str, inputs: dict) -> Remix:
-    """Queue a remix if consent allows it now; refused requests queue nothing."""
+    """Queue a remix if consent allows it now; refused requests queue nothing. On an "ask me"
+    video it is queued as a request: rendered as a private preview for the creator to decide."""
     if template not in TEMPLATE_SCOPES:
         raise RemixRefused(
             f"Unknown template; choose {', '.join(TEMPLATE_SCOPES)}.", "invalid_request", 400
@@ -58,6 +67,10 @@ def remix_request(*, requester: User, video: Video, template: str, inputs: dict)
     decision = remix_permission(user=requester, video=video, scopes=scopes)
     if not decision.allowed:
         raise RemixRefused(decision.reason)
+    if video.owner_id != requester.id and (
+        hit := caption_refusal(rules=rules_map(videos=[video])[video.id], inputs=cleaned)
+    ):
+        raise RemixRefused(hit.message, "content_rule", 403, {"rule": hit.code})
     window = timezone.now() - dt.timedelta(minutes=1)
     recent = Remix.objects.filter(requester=requester, created_at__gte=window).count()
     if recent >= settings.REMIX_RATE_PER_MINUTE:
@@ -74,8 +87,12 @@ def remix_request(*, requester: User, video: Video, template: str, inputs: dict)
         inputs=cleaned,
         scopes=scopes,
         enqueued_at=timezone.now(),
+        # Waiting for the creator: "ask me" renders a private preview and asks them then.
+        expires_at=(
+            timezone.now() + settings.REMIX_APPROVAL_TTL if decision.approval == "needed" else None
+        ),
     )
-    if video.owner_id != requester.id:
+    if video.owner_id != requester.id and decision.approval != "needed":
         notify(
             recipients=[(video.owner_id, remix)],
             kind=Notification.Kind.NEW_REMIX,
@@ -125,7 +142,12 @@ def remix_restore(*, remix: Remix, actor: User) -> None:
     current = Remix.objects.select_for_update().get(id=remix.id)
     if current.status != Remix.Status.WITHDRAWN:
         raise RemixRefused("Only a taken-down remix can be restored.", "not_withdrawn", 409)
-    decision = remix_permission(user=remix.requester, video=remix.video, scopes=current.scopes)
+    decision = remix_permission(
+        user=remix.requester,
+        video=remix.video,
+        scopes=current.scopes,
+        approved=current.approved_at is not None,
+    )
     if not decision.allowed:
         raise RemixRefused(f"Not restored: {decision.reason}")
     now = timezone.now()

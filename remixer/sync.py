@@ -42,7 +42,11 @@ REVOKED_REASON = (
 
 def _permitted(remixes: QuerySet[Remix]) -> QuerySet[Remix]:
     return with_remix_permission(
-        remixes, video_prefix="video__", requester_field="requester_id", scopes_field="scopes"
+        remixes,
+        video_prefix="video__",
+        requester_field="requester_id",
+        scopes_field="scopes",
+        approved_field="approved_at",
     )
 
 
@@ -148,6 +152,38 @@ def remixes_hold_revoked(*, creator_id: int | None = None) -> int:
     return held
 
 
+def remixes_withdraw_approved(*, creator_id: int, requester_ids: list[int]) -> int:
+    """Take down what these requesters published of the creator's videos with the creator's
+    approval (they were removed from the approved list, with their remixes), and drop their
+    pending requests: not held, so consent returning brings nothing back."""
+    live = (*LIVE, Remix.Status.PENDING_APPROVAL)
+    found = list(
+        Remix.objects.filter(
+            creator_id=creator_id, requester_id__in=requester_ids, status__in=live
+        ).values_list("id", "output", "public_id", "requester_id")
+    )
+    if not found:
+        return 0
+    withdrawn = Remix.objects.filter(id__in=[row[0] for row in found], status__in=live).update(
+        status=Remix.Status.WITHDRAWN,
+        reason="Withdrawn by the creator.",
+        output="",
+        approved_at=None,
+        expires_at=None,
+        updated_at=timezone.now(),
+    )
+    files = [output for _, output, _, _ in found if output]
+    public_ids = [public_id for _, _, public_id, _ in found]
+    transaction.on_commit(lambda: media_files_delete(names=files))
+    transaction.on_commit(lambda: unsigned_delete(public_ids=public_ids))
+    notify(
+        recipients={(requester_id, None) for *_, requester_id in found},
+        kind=Notification.Kind.TAKEN_DOWN,
+        message="The creator withdrew remixes of yours they had approved.",
+    )
+    return withdrawn
+
+
 def _regenerate(
     returning: dict[int, list[int]],
     resigning: dict[int, list[int]],
@@ -184,7 +220,7 @@ def _regenerate(
                 updated_at=now,
                 enqueued_at=now,
             )
-            _enqueue_leased("remixer.tasks.render_remixes", ids)
+            enqueue_leased("remixer.tasks.render_remixes", ids)
         for page in _pages(resigning.get(owner_id, [])):
             due = Remix.objects.filter(id__in=page, status=Remix.Status.PUBLISHED).filter(
                 resign_due
@@ -197,7 +233,7 @@ def _regenerate(
                 .update(resign=True, regeneration=regeneration, updated_at=now)
             )
             Remix.objects.filter(id__in=ids).update(enqueued_at=now)
-            _enqueue_leased("remixer.tasks.resign_remixes", ids)
+            enqueue_leased("remixer.tasks.resign_remixes", ids)
         Regeneration.objects.filter(id=regeneration.id).update(
             total=F("total") + requeued + resigns,
             resigns=F("resigns") + resigns,
@@ -219,7 +255,7 @@ def _locked(remixes: QuerySet[Remix], *, skip_locked: bool = False) -> list[int]
     return list(locked.values_list("id", flat=True)[:PAGE])
 
 
-def _enqueue_leased(task: str, ids: list[int]) -> None:
+def enqueue_leased(task: str, ids: list[int]) -> None:
     """Send `ids` to `task` in chunks on commit; a chunk the broker refuses gives its lease
     back, so the reconciler sends it once the broker is back."""
     for start in range(0, len(ids), RENDER_CHUNK):
@@ -324,10 +360,10 @@ def remixes_requeue_stuck(
         Remix.objects.filter(id__in=render_ids).update(
             status=Remix.Status.QUEUED, updated_at=now, enqueued_at=now
         )
-        _enqueue_leased("remixer.tasks.render_remixes", render_ids)
+        enqueue_leased("remixer.tasks.render_remixes", render_ids)
         resign_ids = _locked(Remix.objects.filter(resigns), skip_locked=True)
         Remix.objects.filter(id__in=resign_ids).update(enqueued_at=now)
-        _enqueue_leased("remixer.tasks.resign_remixes", resign_ids)
+        enqueue_leased("remixer.tasks.resign_remixes", resign_ids)
     return len(render_ids) + len(resign_ids)
 
 

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from remixer import notifications, pipeline, resign, sync
+from remixer import approvals, notifications, pipeline, resign, sync
 from remixer.provenance import ProvenanceError
 
 # A full disk, a storage outage or unreadable signing keys: worth another try later.
@@ -58,6 +58,12 @@ def resign_remixes(remix_ids: list[int]) -> None:
 def reconcile() -> dict | None:
     """Beat: whatever a lost message, a dead worker or a broker outage left behind is put right."""
     return sync.remixes_reconcile()
+
+
+@shared_task
+def expire_requests() -> int:
+    """Beat: requests on "ask me" videos not decided in time expire, previews deleted."""
+    return approvals.requests_expire()
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True, max_retries=5)

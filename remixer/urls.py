@@ -16,6 +16,9 @@ urlpatterns = [
     path(
         "remixes/backdrops/<int:backdrop_id>/delete/", views.backdrop_delete, name="backdrop_delete"
     ),
+    path("remixes/requests/", views.requests_page, name="requests"),
+    path("remixes/requests/decide/", views.requests_decide, name="requests_decide"),
+    path("remixes/requests/badge/", views.requests_badge, name="requests_badge"),
     path("inbox/", views.inbox, name="inbox"),
     path("verify/", verify_views.verify, name="verify"),
     path("inbox/badge/", views.badge, name="badge"),

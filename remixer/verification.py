@@ -64,7 +64,12 @@ def verify_image(*, data: bytes) -> Verdict:
     if remix is None:
         # Signed by us, since deleted (with its video or requester): certainly not published.
         return Verdict(credentials, withdrawn=True)
-    decision = remix_permission(user=remix.requester, video=remix.video, scopes=remix.scopes)
+    decision = remix_permission(
+        user=remix.requester,
+        video=remix.video,
+        scopes=remix.scopes,
+        approved=remix.approved_at is not None,
+    )
     return Verdict(
         credentials,
         remix=remix,

@@ -16,11 +16,12 @@ from creatorhub.htmx import invalid_status
 from creatorhub.navigation import back_url, redirect_back
 from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.selectors import video_get_public
+from remixer import approvals, engines, notifications, pipeline, selectors, services
 from remixer import backdrops as backdrop_services
-from remixer import engines, notifications, pipeline, selectors, services
 from remixer.backdrops import backdrop_images, backdrop_names
 from remixer.forms import (
     BackdropForm,
+    DecideForm,
     EmailNotificationsForm,
     RemixFilterForm,
     RemixRequestForm,
@@ -56,7 +57,14 @@ def request_remix(request: HttpRequest, public_id: str) -> HttpResponse:
     except services.RemixRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(video.get_public_url())
-    messages.success(request, "Remix requested: it shows here as soon as it is rendered.")
+    if remix.awaiting_approval:
+        messages.success(
+            request,
+            "Request sent: the creator approves each remix of this video. You will hear in your "
+            "inbox when they decide.",
+        )
+    else:
+        messages.success(request, "Remix requested: it shows here as soon as it is rendered.")
     return redirect(remix)
 
 
@@ -93,6 +101,7 @@ def detail(request: HttpRequest, public_id: str, username: str | None = None) ->
         "remix": remix,
         "is_creator": request.user.id == remix.video.owner_id,
         "shown": remix.shown_to(request.user),
+        "previewable": approvals.preview_visible(remix=remix, user=request.user),
         "not_public": None if remix.video_is_public else selectors.VIDEO_NOT_PUBLIC,
     }
     if request.htmx:
@@ -276,3 +285,67 @@ def backdrop_delete(request: HttpRequest, backdrop_id: int) -> HttpResponse:
         raise Http404("No such backdrop.")
     messages.success(request, "Backdrop deleted; remixes already made with it keep their image.")
     return redirect("remixer:backdrops")
+
+
+REQUESTS_PAGE = 25
+
+
+def _requests_context(request: HttpRequest, **extra) -> dict:
+    pending = approvals.requests_pending(creator=request.user)
+    page = Paginator(pending, REQUESTS_PAGE).get_page(request.GET.get("page"))
+    return {"page": page, **extra}
+
+
+@login_required
+def requests_page(request: HttpRequest) -> HttpResponse:
+    """Requests on the creator's "ask me" videos: preview, requester, caption; approve or decline
+    each, or the ones ticked, at once."""
+    return render(request, "remixer/requests.html", _requests_context(request))
+
+
+@login_required
+@require_POST
+def requests_decide(request: HttpRequest) -> HttpResponse:
+    data = request.POST.copy()
+    if "only" in request.GET:  # a row's own button, posted without JavaScript
+        data["only"] = request.GET["only"]
+    form = DecideForm(data)
+    if not form.is_valid():
+        message, error = form.problem(), True
+    else:
+        result = approvals.requests_decide(
+            creator=request.user,
+            actor=request.user,
+            public_ids=form.ids(),
+            approve=form.cleaned_data["decision"] == "approve",
+            message=form.cleaned_data["message"],
+            always_allow=form.cleaned_data["always_allow"],
+        )
+        message, error = decision_message(result), not (result.approved or result.declined)
+    if not request.htmx:
+        (messages.error if error else messages.success)(request, message)
+        return redirect("remixer:requests")
+    context = _requests_context(request, message=message, error=error, refused=None)
+    if not error:
+        context["refused"] = result.refused
+    response = render(request, "remixer/requests.html#requests", context)
+    response["HX-Trigger"] = "inbox-changed"
+    return response
+
+
+def decision_message(result: approvals.Decision) -> str:
+    parts = []
+    if result.approved:
+        parts.append(f"{result.approved:,} approved: publishing now")
+    if result.declined:
+        parts.append(f"{result.declined:,} declined")
+    if result.refused:
+        parts.append(f"{len(result.refused):,} not decided")
+    return "; ".join(parts) + "." if parts else "Nothing was decided."
+
+
+@login_required
+def requests_badge(request: HttpRequest) -> HttpResponse:
+    """The header's count of requests waiting, loaded after the page."""
+    waiting = approvals.requests_pending_count(creator=request.user)
+    return render(request, "remixer/_requests_badge.html", {"waiting": waiting})

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 
-from consent import selectors
+from consent import content_rules, rules, selectors
 from consent.scopes import SCOPE_LABELS, SCOPES, mask_to_names
 from consent.usage import AIUsage, Training, remix_ai_usage, video_ai_usage
 
@@ -37,8 +38,25 @@ def video_consent_panel(context, video, oob: bool = False) -> dict:
         "consent": consent,
         "scope_choices": [(name, SCOPE_LABELS[name]) for name in SCOPES],
         "checked_scopes": mask_to_names(consent.own_scopes or consent.scopes) or ["caption"],
-        "inherits_details": consent.own_scopes is None and consent.own_audience is None,
+        # Offered ticked only when the account has kinds to inherit.
+        "inherits_details": consent.own_scopes is None
+        and consent.own_audience is None
+        and consent.scopes != 0,
+        "video_rules": rules_form_context(rules.video_own_rules(video=video)),
+        "video_rules_url": reverse("consent:video_rules", args=[video.public_id]),
         "request": context.get("request"),
+    }
+
+
+def rules_form_context(current: rules.Rules) -> dict:
+    """What the content-rules form shows: the phrases one per line, every category ticked or
+    not."""
+    return {
+        "phrases": "\n".join(current.phrases),
+        "categories": [
+            (key, label, key in current.categories)
+            for key, label in content_rules.CATEGORIES.items()
+        ],
     }
 
 

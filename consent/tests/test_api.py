@@ -43,6 +43,7 @@ def test_public_video_consent_shape(anon_client, creator):
         "creator": "creator",
         "remix": {
             "allowed": False,
+            "mode": "deny",
             "scopes": {"caption": False, "background": False, "face": False, "voice": False},
             "audience": "everyone",
         },
@@ -156,7 +157,7 @@ def test_put_policy_round_trip(api, creator):
     response = send(api, "put", "/api/v1/me/consent", body)
     assert response.status_code == 200, response.json()
     got = api.get("/api/v1/me/consent").json()
-    assert got["remix"] == body["remix"]
+    assert got["remix"] == body["remix"] | {"mode": "allow"}
     assert got["training"] == body["training"]
     entry = LedgerEntry.objects.get(creator=creator)
     assert (entry.action, entry.reason) == ("api", "trying the API")

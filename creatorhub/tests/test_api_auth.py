@@ -43,6 +43,7 @@ REMIX_FIELDS = {
     "published_at",
     "video_public",
     "notice",
+    "preview_url",
 }
 CONSENT_FIELDS = {"video", "creator", "remix", "training", "source", "ledger_seq", "updated_at"}
 POLICY_FIELDS = {"remix", "training", "ledger_seq", "updated_at"}
@@ -163,8 +164,36 @@ def test_the_matrix_covers_every_get_endpoint():
         "/api/v1/me/consent",
         "/api/v1/me/videos",
         "/api/v1/me/ledger",
+        "/api/v1/me/consent/rules",
+        "/api/v1/me/videos/{public_id}/consent/rules",
+        "/api/v1/me/remix-requests",
+        "/api/v1/remixes/{public_id}/preview",
     }
     assert gets == covered
+
+
+def test_requests_and_rules_are_the_callers_own(world):
+    """Requests and content rules answer for the caller (session or token alike); a video's
+    rules only for its creator; the preview of a remix that is not pending is 404 to all."""
+    video = world["video"].public_id
+    pending = world["remixes"]["pending_approval"].public_id
+    for caller in CALLERS:
+        client = world["clients"][caller]
+        requests = client.get("/api/v1/me/remix-requests?status=pending")
+        account_rules = client.get("/api/v1/me/consent/rules")
+        video_rules = client.get(f"/api/v1/me/videos/{video}/consent/rules")
+        if caller == "anonymous":
+            assert {r.status_code for r in (requests, account_rules, video_rules)} == {401}
+            continue
+        assert requests.status_code == 200, caller
+        assert set(requests.json()) == PAGE_FIELDS
+        # The fixture's pending remix has no preview yet: not listed as waiting for anyone.
+        assert requests.json()["count"] == 0
+        assert set(account_rules.json()) == {"blocked_phrases", "categories"}
+        expected = 200 if _who(caller) == "creator" else 404
+        assert video_rules.status_code == expected, caller
+        # No preview file was ever rendered for it: nobody gets one.
+        assert client.get(f"/api/v1/remixes/{pending}/preview").status_code == 404
 
 
 def test_a_bad_token_on_a_public_endpoint_is_401_not_anonymous(world, viewer):

@@ -27,6 +27,8 @@ def remix_panel(context, video) -> dict:
         "video": video,
         "user": user,
         "allowed": allowed,
+        # "Ask me first": a request waits for the creator's approval.
+        "asking": any(decisions[name].approval == "needed" for name in allowed),
         "refusal": refusal,
         "form": RemixRequestForm(
             initial={"template": allowed[0] if allowed else "caption"},

@@ -206,3 +206,15 @@
   document.addEventListener("htmx:afterSettle", reachScrollers);
   window.addEventListener("resize", reachScrollers);
 })();
+
+// "All on this page": a box that ticks every box of its form named by data-check-all.
+(function () {
+  "use strict";
+
+  document.addEventListener("change", (event) => {
+    const all = event.target.closest("[data-check-all]");
+    if (!all) return;
+    const boxes = all.form.querySelectorAll(`input[name="${all.dataset.checkAll}"]`);
+    boxes.forEach((box) => (box.checked = all.checked));
+  });
+})();
