@@ -16,6 +16,7 @@ BENCHMARKS = [
     "signals",
     "resign",
     "reconciler",
+    "approvals",
 ]
 # Run only when named, on the configured database itself: they keep their data between runs.
 ON_CONFIGURED_DATABASE = ["scale"]

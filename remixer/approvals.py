@@ -8,6 +8,7 @@ holds them instead. Declined and expired ones lose their private preview.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -27,6 +28,19 @@ from remixer.sync import enqueue_leased
 
 MAX_DECIDE = 1000
 UNDECIDED = (Remix.Status.QUEUED, Remix.Status.RENDERING, Remix.Status.PENDING_APPROVAL)
+# What a decision reads of each request (a thousand of them): no more.
+DECIDING_FIELDS = (
+    "public_id",
+    "status",
+    "expires_at",
+    "template",
+    "inputs",
+    "scopes",
+    "creator_id",
+    "video__owner_id",
+    "video__title",
+    "requester__username",
+)
 
 
 def requests_pending(*, creator: User) -> QuerySet[Remix]:
@@ -84,7 +98,8 @@ def requests_decide(
     candidates = {
         remix.public_id: remix
         for remix in Remix.objects.select_for_update(of=("self",))
-        .select_related("video__owner", "requester")
+        .select_related("video", "requester")
+        .only(*DECIDING_FIELDS)
         .filter(creator=creator, public_id__in=wanted)
     }
     decided: list[Remix] = []
@@ -168,20 +183,22 @@ def _approvable(remixes: list[Remix], result: Decision, *, policy: CreatorPolicy
 
 
 def _tell_requesters(remixes: list[Remix], *, approve: bool, message: str, creator: User) -> None:
+    """One notice per requester per decision (not one per request: a creator approving a fan's
+    fifty requests sends them one), linking the remix when there is one."""
     verb = "approved" if approve else "declined"
     note = f" “{message}”" if message else ""
-    notify_each(
-        kind=Notification.Kind.DECIDED,
-        notes=[
-            (
-                remix.requester_id,
-                remix,
-                f"@{creator.username} {verb} your {remix.template} remix of “{remix.video.title}”."
-                + note,
-            )
-            for remix in remixes
-        ],
-    )
+    by_requester: dict[int, list[Remix]] = defaultdict(list)
+    for remix in remixes:
+        by_requester[remix.requester_id].append(remix)
+    notes = []
+    for requester_id, theirs in by_requester.items():
+        if len(theirs) == 1:
+            remix = theirs[0]
+            what = f"your {remix.template} remix of “{remix.video.title}”"
+        else:
+            remix, what = None, f"{len(theirs)} of your remix requests"
+        notes.append((requester_id, remix, f"@{creator.username} {verb} {what}.{note}"))
+    notify_each(kind=Notification.Kind.DECIDED, notes=notes)
 
 
 def requests_expire() -> int:

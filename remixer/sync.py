@@ -23,7 +23,14 @@ from remixer.models import Notification, Regeneration, Remix, SyncMark
 from remixer.notifications import notify
 from remixer.signing import unsigned_delete
 
-LIVE = (Remix.Status.QUEUED, Remix.Status.RENDERING, Remix.Status.PUBLISHED)
+# A request waiting for approval counts: consent ending holds it (its preview deleted), and
+# consent returning renders its preview again.
+LIVE = (
+    Remix.Status.QUEUED,
+    Remix.Status.RENDERING,
+    Remix.Status.PENDING_APPROVAL,
+    Remix.Status.PUBLISHED,
+)
 PENDING = (Remix.Status.QUEUED, Remix.Status.RENDERING)
 RENDER_CHUNK = 50
 PAGE = 5000
@@ -156,15 +163,14 @@ def remixes_withdraw_approved(*, creator_id: int, requester_ids: list[int]) -> i
     """Take down what these requesters published of the creator's videos with the creator's
     approval (they were removed from the approved list, with their remixes), and drop their
     pending requests: not held, so consent returning brings nothing back."""
-    live = (*LIVE, Remix.Status.PENDING_APPROVAL)
     found = list(
         Remix.objects.filter(
-            creator_id=creator_id, requester_id__in=requester_ids, status__in=live
+            creator_id=creator_id, requester_id__in=requester_ids, status__in=LIVE
         ).values_list("id", "output", "public_id", "requester_id")
     )
     if not found:
         return 0
-    withdrawn = Remix.objects.filter(id__in=[row[0] for row in found], status__in=live).update(
+    withdrawn = Remix.objects.filter(id__in=[row[0] for row in found], status__in=LIVE).update(
         status=Remix.Status.WITHDRAWN,
         reason="Withdrawn by the creator.",
         output="",

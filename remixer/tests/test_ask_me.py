@@ -259,13 +259,19 @@ def test_an_approval_after_consent_ended_does_not_publish(creator, viewer):
     video = make_postered_video(creator)
     ask(creator)
     remix = previewed(viewer, video)
-    deny(creator)
+    deny(creator)  # the request is held at once, its preview deleted
+    remix.refresh_from_db()
+    assert remix.status == Remix.Status.HELD
     result = decide(creator, [remix])
     assert result.approved == 0
-    assert "not allowed" in result.refused[0]["reason"]
+    assert "held" in result.refused[0]["reason"]
     remix.refresh_from_db()
-    assert remix.status == Remix.Status.PENDING_APPROVAL
+    assert remix.status == Remix.Status.HELD
     assert not remix.output
+    # Asked again: the preview is made again and the request waits as before.
+    ask(creator)
+    sync.remixes_sync_with_consent(creator_id=creator.id)
+    assert pipeline.remix_render(remix_id=remix.id) == "pending_approval"
 
 
 def test_consent_ending_after_approval_holds_instead_of_publishing(creator, viewer):
