@@ -7,7 +7,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from consent.ledger import ledger_verify
-from consent.models import CreatorPolicy, LedgerEntry, VideoOverride
+from consent.models import ApprovedPerson, CreatorPolicy, LedgerEntry, VideoOverride, VideoRules
 from creatorhub.admin_tools import ReadOnlyAdmin, username_filter
 
 LedgerCreatorFilter = username_filter(
@@ -66,9 +66,16 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(CreatorPolicy)
 class CreatorPolicyAdmin(ReadOnlyAdmin):
-    list_display = ("creator", "remix_allowed", "audience", "training_allowed", "ledger_seq")
+    list_display = (
+        "creator",
+        "remix_allowed",
+        "remix_ask",
+        "audience",
+        "training_allowed",
+        "ledger_seq",
+    )
     list_select_related = ("creator",)
-    list_filter = ("remix_allowed", "training_allowed", "audience")
+    list_filter = ("remix_allowed", "remix_ask", "training_allowed", "audience")
     search_fields = ("creator__username",)
 
 
@@ -81,3 +88,21 @@ class VideoOverrideAdmin(ReadOnlyAdmin):
     list_filter = ("remix",)
     search_fields = ("creator__username", "video__title", "video__public_id")
     show_full_result_count = False
+
+
+@admin.register(VideoRules)
+class VideoRulesAdmin(ReadOnlyAdmin):
+    """A video's own content rules, to look at: changes go through the services and the ledger."""
+
+    list_display = ("video", "creator", "blocked_categories", "ledger_seq", "updated_at")
+    list_select_related = ("video", "creator")
+    search_fields = ("creator__username", "video__title", "video__public_id")
+
+
+@admin.register(ApprovedPerson)
+class ApprovedPersonAdmin(ReadOnlyAdmin):
+    """Who each creator always allows ("People I approve"), to look at."""
+
+    list_display = ("creator", "person", "ledger_seq", "added_at")
+    list_select_related = ("creator", "person")
+    search_fields = ("creator__username", "person__username")

@@ -325,9 +325,8 @@ def requests_decide(request: HttpRequest) -> HttpResponse:
     if not request.htmx:
         (messages.error if error else messages.success)(request, message)
         return redirect("remixer:requests")
-    context = _requests_context(request, message=message, error=error, refused=None)
-    if not error:
-        context["refused"] = result.refused
+    refused = result.refused if form.is_valid() else None
+    context = _requests_context(request, message=message, error=error, refused=refused)
     response = render(request, "remixer/requests.html#requests", context)
     response["HX-Trigger"] = "inbox-changed"
     return response

@@ -45,6 +45,8 @@ CREATOR_PAGES = [
     ("upload", "/library/upload/"),
     ("import", "/library/import/"),
     ("backdrops", "/remixes/backdrops/"),
+    ("requests", "/remixes/requests/"),
+    ("request", "{request}"),
     ("watch", "{watch}"),
     ("verify", "/verify/"),
 ]
