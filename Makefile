@@ -44,7 +44,7 @@ $(AXE): package.json package-lock.json
 
 run: $(STAMP)
 	@mkdir -p var
-	@bash scripts/ensure-packages.sh fonts
+	@bash scripts/ensure-packages.sh fonts espeak
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py provenance_init
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
@@ -56,7 +56,7 @@ serve: $(STAMP)
 
 test: $(STAMP) $(AXE)
 	@bash scripts/services.sh
-	@bash scripts/ensure-packages.sh fonts chromium exiftool
+	@bash scripts/ensure-packages.sh fonts chromium exiftool espeak
 	DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
 

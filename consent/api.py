@@ -28,6 +28,7 @@ from consent.models import LedgerEntry
 from consent.scopes import mask_to_scopes, scopes_from_flags
 from consent.selection import MAX_SELECTION_IDS, Selection
 from creatorhub.apikit import ApiError, consent_write_auth, optional_auth, user_auth
+from creatorhub.videos.api import my_video_upload
 from creatorhub.videos.models import Video
 from creatorhub.videos.selectors import (
     LibraryFilter,
@@ -297,10 +298,25 @@ def my_videos(request: HttpRequest, query: Query[VideosQuery]):
         "page": page.number,
         "pages": paginator.num_pages,
         "results": [
-            {"id": v.public_id, "title": v.title, "consent": consent[v.id].as_json(v)}
+            {
+                "id": v.public_id,
+                "title": v.title,
+                "has_audio": v.has_audio,
+                "consent": consent[v.id].as_json(v),
+            }
             for v in items
         ],
     }
+
+
+router.add_api_operation(
+    "/me/videos",
+    ["POST"],
+    my_video_upload,
+    auth=user_auth,
+    response={201: dict},
+    summary="Upload a video",
+)
 
 
 @router.get("/me/ledger", auth=user_auth, summary="Your consent ledger, oldest first")

@@ -31,7 +31,7 @@ class ScopesField(forms.MultipleChoiceField):
 class PolicyForm(forms.Form):
     remix_allowed = forms.TypedChoiceField(
         label="AI remixes of my videos",
-        choices=[("0", "Not allowed"), ("ask", "Ask me first"), ("1", "Allowed")],
+        choices=[("0", "Not allowed"), ("1", "Allowed"), ("ask", "Ask me first")],
         coerce=MODE_OF_SWITCH.get,
         widget=forms.RadioSelect,
     )

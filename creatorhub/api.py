@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from consent.api import router as consent_router
 from creatorhub.apikit import STATUS_CODES, ApiError
+from creatorhub.videos.api import router as videos_router
 from remixer.api import router as remixer_router
 from remixer.verify_api import router as verify_router
 
@@ -69,6 +70,7 @@ def _invalid(request, exc: ValidationError):
     return error_response(request, 400, "invalid_request", "; ".join(problems))
 
 
+api.add_router("/", videos_router)
 api.add_router("/", consent_router)
 api.add_router("/", remixer_router)
 api.add_router("/", verify_router)

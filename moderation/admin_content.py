@@ -39,6 +39,13 @@ def ledger_link(username: str, label: str = "Consent ledger") -> str:
 def remix_thumb(remix: Remix) -> str:
     """The remix itself while it is served; else the source video's thumbnail, dimmed."""
     # Alt text, since the remix list links the thumbnail too.
+    if remix.is_live and remix.template == Remix.Template.VOICE:
+        return format_html(
+            '<video src="{}" controls preload="none" height="64" aria-label="Voice remix {}">'
+            "</video>",
+            remix.output.url,
+            remix.public_id,
+        )
     if remix.is_live:
         return format_html(
             '<img src="{}" alt="Remix {}" height="64" loading="lazy">',

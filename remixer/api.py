@@ -15,8 +15,8 @@ from creatorhub.videos.selectors import video_get_public
 from remixer import approvals, selectors, services
 from remixer.engines.validation import clean_text
 from remixer.models import Remix
-from remixer.previews import private_image
-from remixer.signing import unsigned_read
+from remixer.previews import private_media
+from remixer.signing import media_ext, media_type, unsigned_read
 
 router = Router(tags=["remixes"])
 REQUESTS_PAGE = 100
@@ -25,7 +25,7 @@ REQUESTS_PAGE = 100
 class RemixIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    template: Literal["caption", "background", "face"]
+    template: Literal["caption", "background", "face", "voice"]
     inputs: dict = {}
 
 
@@ -38,7 +38,13 @@ def remix_json(request: HttpRequest, remix: Remix) -> dict:
         "video_public": remix.video_is_public,
         "notice": None if remix.video_is_public else selectors.VIDEO_NOT_PUBLIC,
         "template": remix.template,
-        "image_url": request.build_absolute_uri(remix.output.url) if shown else None,
+        "image_url": (
+            request.build_absolute_uri(remix.output.url)
+            if shown and remix.template != Remix.Template.VOICE
+            else None
+        ),
+        "media_url": request.build_absolute_uri(remix.output.url) if shown else None,
+        "media_type": media_type(remix),
         "preview_url": (
             _preview_url(request, remix)
             if approvals.preview_visible(remix=remix, user=request.user)
@@ -148,7 +154,7 @@ def remix_preview(request: HttpRequest, public_id: str):
     remix = Remix.objects.filter(public_id=public_id).first()
     if remix is None or not approvals.preview_visible(remix=remix, user=request.user):
         raise ApiError(404, "not_found", "No such remix.")
-    jpeg = unsigned_read(public_id=remix.public_id)
-    if jpeg is None:
+    data = unsigned_read(public_id=remix.public_id, ext=media_ext(remix))
+    if data is None:
         raise ApiError(404, "not_found", "No such remix.")
-    return private_image(jpeg)
+    return private_media(data, media_type(remix))

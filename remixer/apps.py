@@ -25,8 +25,3 @@ class RemixerConfig(AppConfig):
         page_usage_register("remixer:detail", remix_page_usage)
         page_usage_register("remixer:detail_scoped", remix_page_usage)
         media_usage_register("remixes", remix_media_usage)
-
-        from creatorhub.videos.demo import demo_seeded
-        from remixer.demo import on_demo_seeded
-
-        demo_seeded.connect(on_demo_seeded, dispatch_uid="remixer.demo_request")

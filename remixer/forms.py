@@ -40,9 +40,28 @@ class RemixRequestForm(forms.Form):
         choices=[("pixelate", "Pixelate"), ("cartoon", "Cartoon"), ("sticker", "Sticker")],
         required=False,
     )
+    voice_effect = forms.ChoiceField(
+        label="Voice effect",
+        choices=[
+            ("pitch_up", "Pitch up"),
+            ("pitch_down", "Pitch down"),
+            ("robot", "Robot"),
+            ("echo", "Echo"),
+        ],
+        required=False,
+    )
+    start = forms.FloatField(label="Clip starts at (seconds)", required=False, min_value=0)
+    length = forms.FloatField(
+        label="Clip length (seconds, at most 10)", required=False, min_value=0.1, max_value=10
+    )
+    caption = forms.CharField(required=False, max_length=200, label="Caption (optional)")
 
-    def __init__(self, *args, backdrops: list[str] = (), **kwargs) -> None:
+    def __init__(self, *args, backdrops: list[str] = (), with_voice: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if not with_voice:  # a video without sound offers no voice clip
+            self.fields["template"].choices = [
+                choice for choice in Remix.Template.choices if choice[0] != Remix.Template.VOICE
+            ]
         if backdrops:
             self.fields["backdrop"].choices = [
                 *self.fields["backdrop"].choices,
@@ -60,6 +79,13 @@ class RemixRequestForm(forms.Form):
             }
         if template == Remix.Template.BACKGROUND:
             return {"backdrop": data["backdrop"] or "gradient"}
+        if template == Remix.Template.VOICE:
+            return {
+                "effect": data["voice_effect"] or "pitch_up",
+                "start": data["start"] or 0,
+                "length": data["length"] or 5,
+                "caption": data["caption"],
+            }
         return {"effect": data["effect"] or "pixelate"}
 
 

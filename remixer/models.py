@@ -33,6 +33,7 @@ class Remix(models.Model):
         CAPTION = "caption", "Caption meme"
         BACKGROUND = "background", "New background"
         FACE = "face", "Face effect"
+        VOICE = "voice", "Voice clip"
 
     public_id = models.CharField(max_length=22, unique=True, default=new_public_id, editable=False)
     requester = models.ForeignKey(

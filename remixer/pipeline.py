@@ -22,14 +22,16 @@ from consent.models import CreatorPolicy
 from consent.rules import caption_refusal, rules_map
 from consent.selectors import EffectiveConsent, consent_map, remix_permission
 from creatorhub.enqueue import enqueue_on_commit
-from creatorhub.videos.media import encode_jpeg, image_open
+from creatorhub.videos.audio import audio_decode_wav
+from creatorhub.videos.media import MediaError, encode_jpeg, image_open
 from creatorhub.videos.models import Video
 from remixer import engines
 from remixer.backdrops import backdrop_images
+from remixer.engines import voice
 from remixer.models import Notification, Remix
 from remixer.notifications import notify
-from remixer.provenance import provenance_sign
-from remixer.signing import provenance_info, signed_fields, unsigned_save, usage_of
+from remixer.provenance import provenance_sign, provenance_sign_mp4
+from remixer.signing import media_ext, provenance_info, signed_fields, unsigned_save, usage_of
 
 MAX_ATTEMPTS = 5
 
@@ -86,7 +88,7 @@ def claim_with_consent(
 
 def output_name(remix: Remix) -> str:
     """Deterministic per remix and render version, so a retried render overwrites itself."""
-    return f"remixes/{remix.public_id}/v{remix.version}.jpg"
+    return f"remixes/{remix.public_id}/v{remix.version}.{media_ext(remix)}"
 
 
 def remix_render(*, remix_id: int) -> str:
@@ -118,14 +120,13 @@ def remix_render_claimed(*, remix: Remix, consent: EffectiveConsent) -> str:
         return "failed"
     try:
         poster_jpeg, poster = poster_read(video)
-        image = remix_unsigned_render(remix, poster)
+        unsigned = remix_unsigned_render(remix, poster)
     except engines.RenderError as error:
         _fail(remix, str(error))
         return "failed"
-    unsigned = encode_jpeg(image)
     # Kept privately, so a change of the creator's training choice is signed again without a
     # render (remixer/resign.py); it is also the private preview of a request ("ask me").
-    unsigned_save(public_id=remix.public_id, jpeg=unsigned)
+    unsigned_save(public_id=remix.public_id, data=unsigned, ext=media_ext(remix))
     if decision.approval == "needed":
         return _await_approval(remix, checked=consent)
     name = signed_save(
@@ -139,10 +140,11 @@ def signed_save(
 ) -> str:
     """Sign an unsigned render with the consent it was checked under and store it as the
     remix's current version (a retried render overwrites itself); returns the file's name."""
-    signed = provenance_sign(
-        jpeg=unsigned,
-        info=provenance_info(remix, poster_jpeg=poster_jpeg, consent=consent, seq=seq),
-    )
+    info = provenance_info(remix, poster_jpeg=poster_jpeg, consent=consent, seq=seq)
+    if media_ext(remix) == "mp4":
+        signed = provenance_sign_mp4(mp4=unsigned, info=info)
+    else:
+        signed = provenance_sign(jpeg=unsigned, info=info)
     name = output_name(remix)
     if default_storage.exists(name):
         default_storage.delete(name)
@@ -163,15 +165,32 @@ def poster_read(video: Video) -> tuple[bytes, Image.Image]:
     return data, poster.convert("RGB")
 
 
-def remix_unsigned_render(remix: Remix, poster: Image.Image) -> Image.Image:
+def remix_unsigned_render(remix: Remix, poster: Image.Image) -> bytes:
+    """The remix's file before signing: a JPEG, or for a voice remix an MP4 of the clip."""
+    credit = f"@{remix.video.owner.username} · Creator Hub"
+    if remix.template == Remix.Template.VOICE:
+        return voice.voice_render(
+            samples=audio_read(remix.video), picture=poster, inputs=remix.inputs, credit=credit
+        )
     request = engines.RenderRequest(
         poster=poster,
         template=remix.template,
         inputs=remix.inputs,
-        credit=f"@{remix.video.owner.username} · Creator Hub",
+        credit=credit,
         backdrops=backdrop_images(owner_id=remix.video.owner_id, inputs=remix.inputs),
     )
-    return engines.render(request)
+    return encode_jpeg(engines.render(request))
+
+
+def audio_read(video: Video):
+    """The video's stored sound (creatorhub/videos/audio.py), for a voice remix."""
+    if not video.has_audio:
+        raise engines.RenderError("This video has no audio track to remix.")
+    try:
+        with video.audio.open("rb") as handle:
+            return audio_decode_wav(handle.read())
+    except (OSError, MediaError) as error:
+        raise engines.RenderError(f"The video's sound cannot be read: {error}") from None
 
 
 def consent_under_lock(

@@ -12,8 +12,8 @@ PRIVATE_HEADERS = {
 }
 
 
-def private_image(jpeg: bytes) -> HttpResponse:
-    response = HttpResponse(jpeg, content_type="image/jpeg")
+def private_media(data: bytes, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
     for name, value in PRIVATE_HEADERS.items():
         response[name] = value
     return response

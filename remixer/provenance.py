@@ -207,11 +207,11 @@ def _reader_context() -> c2pa.Context:
 # --- signing ---------------------------------------------------------------------------------
 
 
-def _manifest(info: ProvenanceInfo) -> dict:
+def _manifest(info: ProvenanceInfo, mime: str) -> dict:
     return {
         "claim_generator_info": [GENERATOR],
         "title": f"AI remix of “{info.video_title}”",
-        "format": "image/jpeg",
+        "format": mime,
         "assertions": [
             {
                 "label": "c2pa.actions",
@@ -269,14 +269,24 @@ def provenance_sign(*, jpeg: bytes, info: ProvenanceInfo) -> bytes:
     """The JPEG with XMP (plus:DataMining, credit, digital source type) and a signed C2PA
     manifest embedded. Raises ProvenanceError if the keys are missing or c2pa refuses."""
     source = embed_xmp(jpeg, xmp_packet(usage=info.usage, creator=info.creator))
+    return _sign(source, "image/jpeg", info)
+
+
+def provenance_sign_mp4(*, mp4: bytes, info: ProvenanceInfo) -> bytes:
+    """A voice remix's MP4 with the same signed C2PA manifest (its assertions, the poster as
+    parent ingredient, the AI-training choice); MP4 carries no XMP packet here."""
+    return _sign(mp4, "video/mp4", info)
+
+
+def _sign(source: bytes, mime: str, info: ProvenanceInfo) -> bytes:
     signer = _signer()
     output = io.BytesIO()
     try:
-        builder = c2pa.Builder(_manifest(info), _builder_context())
+        builder = c2pa.Builder(_manifest(info, mime), _builder_context())
         with builder:
             builder.add_resource(POSTER_THUMBNAIL, io.BytesIO(_thumbnail(info.poster_jpeg)))
             builder.add_ingredient(_ingredient(info), "image/jpeg", io.BytesIO(info.poster_jpeg))
-            builder.sign(signer, "image/jpeg", io.BytesIO(source), output)
+            builder.sign(signer, mime, io.BytesIO(source), output)
     except c2pa.C2paError as error:
         raise ProvenanceError(f"Signing the remix failed: {error}") from error
     return output.getvalue()
@@ -285,13 +295,16 @@ def provenance_sign(*, jpeg: bytes, info: ProvenanceInfo) -> bytes:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _image_mime(data: bytes) -> str:
-    """The image's MIME type, after the size and pixel limits; never decodes the pixels."""
+def _media_mime(data: bytes) -> str:
+    """The file's MIME type (an image, or an MP4 as voice remixes are), after the size and
+    pixel limits; never decodes the pixels."""
     limit = settings.VERIFY_MAX_UPLOAD_BYTES
     if len(data) > limit:
         raise ProvenanceInputError(
             f"This file is {len(data):,} bytes; the limit is {limit:,}.", "too_large"
         )
+    if data[4:8] == b"ftyp":  # an ISO base media file: MP4
+        return "video/mp4"
     try:
         with image_open(io.BytesIO(data)) as image:
             kind = image.format
@@ -309,7 +322,7 @@ def provenance_read(*, data: bytes) -> Credentials:
     unchanged; untrusted: intact but signed by someone else; tampered: any other validation
     failure (a changed byte, a broken manifest). Raises ProvenanceInputError for non-images
     and files over the limits."""
-    mime = _image_mime(data)
+    mime = _media_mime(data)
     try:
         reader = c2pa.Reader.try_create(mime, io.BytesIO(data), None, _reader_context())
         if reader is None:

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from consent.selectors import EffectiveConsent, remix_permission
 from creatorhub.enqueue import enqueue_on_commit
-from creatorhub.videos.media import encode_jpeg
 from remixer import engines
 from remixer.models import Remix
 from remixer.pipeline import (
@@ -31,7 +30,7 @@ from remixer.pipeline import (
     signed_save,
     without_waiting_for_disk,
 )
-from remixer.signing import signed_fields, unsigned_read, unsigned_save, usage_of
+from remixer.signing import media_ext, signed_fields, unsigned_read, unsigned_save, usage_of
 
 
 def remixes_claim_resign(*, remix_ids: list[int]) -> list[tuple[Remix, EffectiveConsent]]:
@@ -50,15 +49,15 @@ def remix_resign_claimed(*, remix: Remix, consent: EffectiveConsent) -> str:
     its new version. Returns the outcome; storage and signing errors propagate."""
     with remix.video.poster.open("rb") as handle:
         poster_jpeg = handle.read()
-    unsigned = unsigned_read(public_id=remix.public_id)
+    unsigned = unsigned_read(public_id=remix.public_id, ext=media_ext(remix))
     outcome = "resigned"
     if unsigned is None:  # published before unsigned renders were kept: render it again
         try:
             poster_jpeg, poster = poster_read(remix.video)
-            unsigned = encode_jpeg(remix_unsigned_render(remix, poster))
+            unsigned = remix_unsigned_render(remix, poster)
         except engines.RenderError as error:
             return _fail_unsignable(remix, str(error))
-        unsigned_save(public_id=remix.public_id, jpeg=unsigned)
+        unsigned_save(public_id=remix.public_id, data=unsigned, ext=media_ext(remix))
         outcome = "rerendered"
     name = signed_save(
         remix, unsigned=unsigned, poster_jpeg=poster_jpeg, consent=consent, seq=consent.ledger_seq

@@ -20,6 +20,7 @@ from creatorhub.videos.models import Video
 from creatorhub.videos.services import media_files_delete
 from remixer import engines
 from remixer.backdrops import backdrop_names
+from remixer.engines import voice
 from remixer.models import Notification, Remix
 from remixer.notifications import notify
 from remixer.signing import unsigned_delete
@@ -28,7 +29,26 @@ TEMPLATE_SCOPES = {
     Remix.Template.CAPTION: scopes_to_mask(["caption"]),
     Remix.Template.BACKGROUND: scopes_to_mask(["background"]),
     Remix.Template.FACE: scopes_to_mask(["face"]),
+    Remix.Template.VOICE: scopes_to_mask(["voice"]),
 }
+
+
+def scopes_needed(template: str, inputs: dict) -> int:
+    """The consent kinds a remix needs: its template's, and `caption` for a voice clip that
+    carries one."""
+    scopes = TEMPLATE_SCOPES[template]
+    if template == Remix.Template.VOICE and inputs.get("caption"):
+        scopes |= TEMPLATE_SCOPES[Remix.Template.CAPTION]
+    return scopes
+
+
+def _clean_inputs(video: Video, template: str, inputs: dict) -> dict:
+    if template == Remix.Template.VOICE:
+        return voice.validate_voice_inputs(inputs, duration=video.audio_seconds)
+    names = (
+        backdrop_names(owner_id=video.owner_id) if template == Remix.Template.BACKGROUND else None
+    )
+    return engines.validate_inputs(template, inputs, backdrop_names=names)
 
 
 class RemixRefused(Exception):
@@ -54,16 +74,13 @@ def remix_request(*, requester: User, video: Video, template: str, inputs: dict)
         raise RemixRefused(
             f"Unknown template; choose {', '.join(TEMPLATE_SCOPES)}.", "invalid_request", 400
         )
-    names = (
-        backdrop_names(owner_id=video.owner_id) if template == Remix.Template.BACKGROUND else None
-    )
     try:
-        cleaned = engines.validate_inputs(template, inputs, backdrop_names=names)
+        cleaned = _clean_inputs(video, template, inputs)
     except engines.RenderError as error:
         raise RemixRefused(str(error), "invalid_request", 400) from None
     if not video.poster:
         raise RemixRefused("This video has no poster frame to remix yet.", "not_ready", 409)
-    scopes = TEMPLATE_SCOPES[template]
+    scopes = scopes_needed(template, cleaned)
     decision = remix_permission(user=requester, video=video, scopes=scopes)
     if not decision.allowed:
         raise RemixRefused(decision.reason)

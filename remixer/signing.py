@@ -22,19 +22,31 @@ def unsigned_storage() -> FileSystemStorage:
     return FileSystemStorage(location=settings.PRIVATE_ROOT)
 
 
-def unsigned_name(public_id: str) -> str:
-    return f"{UNSIGNED_FOLDER}/{public_id}.jpg"
+# What a remix's file is: a signed JPEG, or for a voice remix a signed MP4.
+MEDIA_TYPES = {"jpg": "image/jpeg", "mp4": "video/mp4"}
 
 
-def unsigned_save(*, public_id: str, jpeg: bytes) -> None:
-    storage, name = unsigned_storage(), unsigned_name(public_id)
+def media_ext(remix: Remix) -> str:
+    return "mp4" if remix.template == Remix.Template.VOICE else "jpg"
+
+
+def media_type(remix: Remix) -> str:
+    return MEDIA_TYPES[media_ext(remix)]
+
+
+def unsigned_name(public_id: str, ext: str = "jpg") -> str:
+    return f"{UNSIGNED_FOLDER}/{public_id}.{ext}"
+
+
+def unsigned_save(*, public_id: str, data: bytes, ext: str = "jpg") -> None:
+    storage, name = unsigned_storage(), unsigned_name(public_id, ext)
     if storage.exists(name):
         storage.delete(name)
-    storage.save(name, ContentFile(jpeg))
+    storage.save(name, ContentFile(data))
 
 
-def unsigned_read(*, public_id: str) -> bytes | None:
-    storage, name = unsigned_storage(), unsigned_name(public_id)
+def unsigned_read(*, public_id: str, ext: str = "jpg") -> bytes | None:
+    storage, name = unsigned_storage(), unsigned_name(public_id, ext)
     try:
         with storage.open(name, "rb") as handle:
             return handle.read()
@@ -45,7 +57,8 @@ def unsigned_read(*, public_id: str) -> bytes | None:
 def unsigned_delete(*, public_ids: list[str]) -> None:
     storage = unsigned_storage()
     for public_id in public_ids:
-        storage.delete(unsigned_name(public_id))
+        for ext in MEDIA_TYPES:
+            storage.delete(unsigned_name(public_id, ext))
 
 
 def usage_of(consent: EffectiveConsent) -> AIUsage:

@@ -1,4 +1,5 @@
-"""The public verify page: upload an image, see its Content Credentials (nothing stored)."""
+"""The public verify page: upload an image or clip, see its Content Credentials (nothing
+stored)."""
 
 from __future__ import annotations
 
@@ -16,17 +17,18 @@ from remixer.verification import upload_bytes, verify_image
 
 class VerifyForm(forms.Form):
     image = forms.FileField(
-        label="Image to check",
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        label="Image or clip to check",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,video/mp4"}
+        ),
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         size = filesizeformat(settings.VERIFY_MAX_UPLOAD_BYTES)
-        self.fields[
-            "image"
-        ].help_text = (
-            f"A JPEG, PNG or WebP file up to {size}. We read it to answer and do not keep it."
+        self.fields["image"].help_text = (
+            f"A JPEG, PNG or WebP image, or an MP4 voice clip, up to {size}. We read it to "
+            "answer and do not keep it."
         )
 
 
@@ -43,6 +45,6 @@ def verify(request: HttpRequest) -> HttpResponse:
             except ProvenanceInputError as error:
                 context["error"], status = str(error), invalid_status(request)
         else:
-            context["error"], status = "Choose an image file to check.", invalid_status(request)
+            context["error"], status = "Choose a file to check.", invalid_status(request)
     template = "remixer/verify.html#answer" if request.htmx else "remixer/verify.html"
     return render(request, template, context, status=status)

@@ -27,6 +27,7 @@ from remixer.forms import (
     RemixRequestForm,
 )
 from remixer.models import Backdrop, Notification, Remix
+from remixer.signing import media_ext, media_type
 
 POLLING = (Remix.Status.QUEUED, Remix.Status.RENDERING)
 REGENERATION_ID = re.compile(r"[0-9]{1,18}")
@@ -43,7 +44,11 @@ def _form_problem(form: RemixRequestForm) -> str:
 @require_POST
 def request_remix(request: HttpRequest, public_id: str) -> HttpResponse:
     video = video_get_public(public_id=public_id, viewer=request.user)
-    form = RemixRequestForm(request.POST, backdrops=backdrop_names(owner_id=video.owner_id))
+    form = RemixRequestForm(
+        request.POST,
+        backdrops=backdrop_names(owner_id=video.owner_id),
+        with_voice=video.has_audio,
+    )
     if not form.is_valid():
         messages.error(request, _form_problem(form))
         return redirect(video.get_public_url())
@@ -73,9 +78,19 @@ def request_remix(request: HttpRequest, public_id: str) -> HttpResponse:
 def preview(request: HttpRequest, public_id: str) -> HttpResponse:
     """A low-resolution preview of the chosen template, rendered in the request."""
     video = video_get_public(public_id=public_id, viewer=request.user)
-    form = RemixRequestForm(request.POST, backdrops=backdrop_names(owner_id=video.owner_id))
+    form = RemixRequestForm(
+        request.POST,
+        backdrops=backdrop_names(owner_id=video.owner_id),
+        with_voice=video.has_audio,
+    )
     if not form.is_valid() or not video.poster:
         return render(request, "remixer/_preview.html", {"error": _form_problem(form)})
+    if form.cleaned_data["template"] == Remix.Template.VOICE:
+        # Sound is not previewed here: the worker renders the clip (a few seconds of work).
+        inputs = form.inputs()
+        effect = dict(form.fields["voice_effect"].choices)[inputs["effect"]]
+        context = {"voice": inputs, "effect": effect.lower()}
+        return render(request, "remixer/_preview.html", context)
     try:
         image = engines.preview(
             engines.RenderRequest(
@@ -114,7 +129,7 @@ def detail(request: HttpRequest, public_id: str, username: str | None = None) ->
 
 @require_GET
 def download(request: HttpRequest, public_id: str) -> FileResponse:
-    """The signed image as a file named for the remix, while it is published."""
+    """The signed image (or voice clip) as a file named for the remix, while it is published."""
     remix = selectors.remix_get_visible(public_id=public_id, viewer=request.user)
     if not remix.is_live:
         raise Http404("This remix is not published.")
@@ -125,8 +140,8 @@ def download(request: HttpRequest, public_id: str) -> FileResponse:
     return FileResponse(
         image,
         as_attachment=True,
-        filename=f"creatorhub-remix-{remix.public_id}.jpg",
-        content_type="image/jpeg",
+        filename=f"creatorhub-remix-{remix.public_id}.{media_ext(remix)}",
+        content_type=media_type(remix),
     )
 
 

@@ -4,7 +4,8 @@
 #   chromium  Debian's Chromium for the browser tests (Playwright cannot download its own here)
 #   exiftool  ExifTool, which the tests run (`-validate`) on published remixes' XMP
 #   node      Node.js and npm, which install axe-core for the accessibility tests
-# Usage: scripts/ensure-packages.sh fonts [chromium] [exiftool] [node]
+#   espeak    espeak-ng, which speaks the demo's (and the voice tests') videos
+# Usage: scripts/ensure-packages.sh fonts [chromium] [exiftool] [node] [espeak]
 set -u
 wanted=()
 for what in "$@"; do
@@ -15,6 +16,7 @@ for what in "$@"; do
     chromium) [ -x /usr/bin/chromium ] || wanted+=(chromium) ;;
     exiftool) command -v exiftool >/dev/null 2>&1 || wanted+=(libimage-exiftool-perl) ;;
     node) command -v npm >/dev/null 2>&1 || wanted+=(nodejs npm) ;;
+    espeak) command -v espeak-ng >/dev/null 2>&1 || wanted+=(espeak-ng) ;;
   esac
 done
 [ ${#wanted[@]} -eq 0 ] && exit 0

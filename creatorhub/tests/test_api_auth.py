@@ -44,6 +44,8 @@ REMIX_FIELDS = {
     "video_public",
     "notice",
     "preview_url",
+    "media_url",
+    "media_type",
 }
 CONSENT_FIELDS = {"video", "creator", "remix", "training", "source", "ledger_seq", "updated_at"}
 POLICY_FIELDS = {"remix", "training", "ledger_seq", "updated_at"}
@@ -99,6 +101,17 @@ def test_remix_detail_in_every_status(world):
             else:
                 assert response.status_code == 404, (status, caller)
                 assert set(body) == ERROR_FIELDS
+
+
+def test_a_video_is_public_and_a_private_one_its_creators(world):
+    fields = {"id", "title", "creator", "status", "duration", "has_audio", "poster_url", "url"}
+    public = f"/api/v1/videos/{world['video'].public_id}"
+    private = f"/api/v1/videos/{world['private'].public_id}"
+    for caller in CALLERS:
+        client = world["clients"][caller]
+        assert set(client.get(public).json()) == fields, caller
+        expected = 200 if _who(caller) == "creator" else 404
+        assert client.get(private).status_code == expected, caller
 
 
 def test_video_consent(world):
@@ -168,6 +181,7 @@ def test_the_matrix_covers_every_get_endpoint():
         "/api/v1/me/videos/{public_id}/consent/rules",
         "/api/v1/me/remix-requests",
         "/api/v1/remixes/{public_id}/preview",
+        "/api/v1/videos/{public_id}",
     }
     assert gets == covered
 

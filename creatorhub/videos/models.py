@@ -57,6 +57,10 @@ class Video(models.Model):
     original = models.FileField(upload_to="originals/%Y/%m/", blank=True)
     poster = models.FileField(upload_to="posters/%Y/%m/", blank=True)
     thumbnail = models.FileField(upload_to="thumbs/%Y/%m/", blank=True)
+    # The sound, decoded once beside the poster (16-bit mono WAV, creatorhub/videos/audio.py), so
+    # a voice remix never reads the upload again; None seconds: no audio track (or not yet).
+    audio = models.FileField(upload_to="audio/%Y/%m/", blank=True)
+    audio_seconds = models.FloatField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.READY)
     processing_error = models.CharField(max_length=300, blank=True)
 
@@ -75,6 +79,10 @@ class Video(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("videos:detail", args=[self.public_id])
+
+    @property
+    def has_audio(self) -> bool:
+        return self.audio_seconds is not None and bool(self.audio)
 
     def get_public_url(self) -> str:
         return reverse("videos:watch", args=[self.public_id])

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from creatorhub.accounts.models import User
 from creatorhub.enqueue import task_send
-from creatorhub.videos import media
+from creatorhub.videos import audio, media
 from creatorhub.videos.media import MediaError
 from creatorhub.videos.models import LibraryStats, Tag, Video
 
@@ -153,7 +153,27 @@ def video_process_upload(*, video_id: int) -> None:
         video.status = Video.Status.READY
         video.processing_error = ""
         video_poster_store(video=video, poster=poster)
+        video_audio_store(video=video)
         video.save(update_fields=["duration", "width", "height", "status", "processing_error"])
+
+
+def video_audio_store(*, video: Video) -> bool:
+    """Keep the upload's sound beside the poster (voice remixes read only that). A video without
+    a readable audio track simply has none; it is not a failed upload."""
+    try:
+        with video.original.open("rb") as handle:
+            extracted = audio.audio_extract(handle)
+    except MediaError:
+        extracted = None
+    if extracted is None or not extracted[0].size:
+        return False
+    samples, seconds = extracted
+    video.audio.save(
+        f"{video.public_id}.wav", ContentFile(audio.audio_encode_wav(samples)), save=False
+    )
+    video.audio_seconds = seconds
+    video.save(update_fields=["audio", "audio_seconds"])
+    return True
 
 
 @transaction.atomic
@@ -180,7 +200,7 @@ def video_update(
 def video_delete(*, video: Video) -> None:
     names = [
         f.name
-        for f in (video.original, video.poster, video.thumbnail)
+        for f in (video.original, video.poster, video.thumbnail, video.audio)
         if f and not f.name.startswith(SHARED_MEDIA_PREFIX)
     ]
     video.delete()

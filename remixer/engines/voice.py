@@ -3,7 +3,7 @@
 Pure functions over numpy samples and a Pillow picture, like the image engines: no Django, no
 database, no network, no models. The pipeline is
 
-    samples, duration = audio_extract("talk.mp4")        # mono float32 at AUDIO_RATE
+    samples, duration = audio_extract("talk.mp4")   # creatorhub/videos/audio.py: mono float32
     inputs = validate_voice_inputs(form, duration=duration)
     mp4 = voice_render(samples=samples, picture=poster, inputs=inputs, credit="@maya · Creator Hub")
 
@@ -19,28 +19,23 @@ from __future__ import annotations
 
 import io
 import math
-import wave
 from collections.abc import Mapping
-from fractions import Fraction
-from pathlib import Path
-from typing import BinaryIO
 
-import av
 import numpy as np
 from PIL import Image
 
+from creatorhub.videos.audio import AUDIO_RATE, audio_extract, mp4_still_with_audio
+from creatorhub.videos.media import MediaError
 from remixer.engines import label
 from remixer.engines.base import RenderError, fit_long_side, prepare_poster
 from remixer.engines.caption import render_caption
 from remixer.engines.validation import CAPTION_LIMIT, CAPTION_LIMIT_MESSAGE, clean_text
 
-AUDIO_RATE = 16000  # Hz, mono: plenty for speech, and a 10 s clip is only 160k samples
 MAX_CLIP_SECONDS = 10.0
 EFFECTS = ("pitch_up", "pitch_down", "robot", "echo")
 PITCH_RATIO = 1.5  # a fifth up (or down): clearly altered, still intelligible
 
 VIDEO_LONG_SIDE = 720
-VIDEO_FPS = 10  # the picture is a still: more frames would only cost encoding time
 PEAK = 0.98  # headroom so the AAC encoder's overshoot does not clip
 
 # A clip may end this far past the end of the audio (a slider rounding the duration up); the
@@ -52,76 +47,20 @@ _HOP = _N_FFT // 4
 _ROBOT_CARRIER = 40.0  # Hz: the ring modulator's "Dalek" buzz
 _ROBOT_COMB = (0.006, 0.6, 3)  # delay (s), gain per tap, taps: a short metallic resonance
 _ECHO = (0.25, 0.4, 4)  # delay (s), decay per repeat, repeats
-_VIDEO_CODECS = ("libx264", "h264", "mpeg4")
-_AAC_BIT_RATE = 48000
 
 
-# --- decoding and storage -------------------------------------------------------------------
-
-
-def audio_extract(source: str | Path | BinaryIO) -> tuple[np.ndarray, float] | None:
-    """The first audio stream as mono float32 samples at AUDIO_RATE, with its duration.
-
-    The duration is counted from the decoded samples, not the container's header, so clip
-    bounds are checked against audio that really exists. None when there is no audio stream.
-    """
-    if isinstance(source, Path):
-        source = str(source)
-    try:
-        with av.open(source) as container:
-            if not container.streams.audio:
-                return None
-            samples = _decode_mono(container, container.streams.audio[0])
-    except av.FFmpegError as error:
-        raise RenderError("This file could not be read as audio or video.") from error
-    return samples, samples.size / AUDIO_RATE
-
-
-def _decode_mono(container, stream) -> np.ndarray:
-    # Any layout, format and rate becomes mono float32 at AUDIO_RATE; demuxing only this
-    # stream skips decoding the (far costlier) video.
-    resampler = av.AudioResampler(format="flt", layout="mono", rate=AUDIO_RATE)
-    chunks = []
-    for packet in container.demux(stream):
-        for frame in packet.decode():
-            chunks.extend(out.to_ndarray()[0] for out in resampler.resample(frame))
-    chunks.extend(out.to_ndarray()[0] for out in resampler.resample(None))  # flush
-    if not chunks:
-        return np.zeros(0, np.float32)
-    return np.concatenate(chunks).astype(np.float32, copy=False)
+# --- decoding -------------------------------------------------------------------------------
 
 
 def mp4_audio(data: bytes) -> tuple[np.ndarray, float]:
     """The audio of an MP4 held in memory (a rendered clip), as mono samples and duration."""
-    extracted = audio_extract(io.BytesIO(data))
+    try:
+        extracted = audio_extract(io.BytesIO(data))
+    except MediaError as error:
+        raise RenderError(str(error)) from None
     if extracted is None:
         raise RenderError("This MP4 has no audio track.")
     return extracted
-
-
-def audio_encode_wav(samples: np.ndarray) -> bytes:
-    """16-bit mono WAV at AUDIO_RATE: half the size of float32, and any tool can play it."""
-    pcm = np.round(np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(AUDIO_RATE)
-        out.writeframes(pcm.tobytes())
-    return buffer.getvalue()
-
-
-def audio_decode_wav(data: bytes) -> np.ndarray:
-    """Samples back from audio_encode_wav's output, as float32 in [-1, 1]."""
-    try:
-        with wave.open(io.BytesIO(data), "rb") as source:
-            shape = (source.getnchannels(), source.getsampwidth(), source.getframerate())
-            frames = source.readframes(source.getnframes())
-    except (wave.Error, EOFError) as error:
-        raise RenderError("The stored audio extract is not a valid WAV file.") from error
-    if shape != (1, 2, AUDIO_RATE):
-        raise RenderError(f"The stored audio extract is not 16-bit mono at {AUDIO_RATE} Hz.")
-    return np.frombuffer(frames, "<i2").astype(np.float32) / 32768
 
 
 def dominant_frequency(samples: np.ndarray, rate: int) -> float:
@@ -319,53 +258,6 @@ def _still(picture: Image.Image, caption: str, credit: str) -> Image.Image:
     return label.stamp(image, credit)
 
 
-def _video_codec() -> str:
-    for name in _VIDEO_CODECS:
-        try:
-            av.Codec(name, "w")
-        except av.FFmpegError:
-            continue
-        return name
-    raise RenderError("No H.264 or MPEG-4 video encoder is available on this server.")
-
-
-def _video_stream(container, size: tuple[int, int]):
-    codec = _video_codec()
-    stream = container.add_stream(codec, rate=VIDEO_FPS)
-    stream.width, stream.height = size
-    stream.pix_fmt = "yuv420p"
-    if codec == "libx264":
-        stream.options = {"preset": "veryfast", "tune": "stillimage", "crf": "23"}
-    return stream
-
-
-def _audio_stream(container):
-    stream = container.add_stream("aac", rate=AUDIO_RATE, layout="mono")
-    stream.bit_rate = _AAC_BIT_RATE
-    return stream
-
-
-def _mux_video(container, stream, image: Image.Image, seconds: float) -> None:
-    frame = av.VideoFrame.from_image(image).reformat(format="yuv420p")
-    # Whole frames, rounded: the last frame lasts 1/VIDEO_FPS, so the track ends at `seconds`
-    # within half a frame.
-    for index in range(max(1, round(seconds * VIDEO_FPS))):
-        frame.pts = index
-        container.mux(stream.encode(frame))
-    container.mux(stream.encode(None))
-
-
-def _mux_audio(container, stream, samples: np.ndarray) -> None:
-    # The AAC encoder takes planar float; for mono that is the same memory as "flt", so no
-    # resampler is needed. PyAV cuts the frame into the encoder's 1024-sample frames.
-    frame = av.AudioFrame.from_ndarray(samples[None, :], format="fltp", layout="mono")
-    frame.sample_rate = AUDIO_RATE
-    frame.pts = 0
-    frame.time_base = Fraction(1, AUDIO_RATE)
-    container.mux(stream.encode(frame))
-    container.mux(stream.encode(None))
-
-
 def voice_render(*, samples: np.ndarray, picture: Image.Image, inputs: dict, credit: str) -> bytes:
     """The finished voice remix as MP4 bytes: H.264 still picture (labelled and credited) over
     AAC audio of the clip [start, start + length) with the effect applied.
@@ -376,11 +268,7 @@ def voice_render(*, samples: np.ndarray, picture: Image.Image, inputs: dict, cre
     inputs = validate_voice_inputs(inputs, duration=np.asarray(samples).size / AUDIO_RATE)
     audio = apply_effect(_clip(samples, inputs["start"], inputs["length"]), inputs["effect"])
     image = _still(picture, inputs["caption"], credit)
-    buffer = io.BytesIO()
-    with av.open(buffer, "w", format="mp4") as container:
-        # Every stream must exist before the first packet: muxing writes the header.
-        video = _video_stream(container, image.size)
-        sound = _audio_stream(container)
-        _mux_video(container, video, image, inputs["length"])
-        _mux_audio(container, sound, audio)
-    return buffer.getvalue()
+    try:
+        return mp4_still_with_audio(image, audio, seconds=inputs["length"])
+    except MediaError as error:
+        raise RenderError(str(error)) from None

@@ -7,6 +7,7 @@ from django import template
 from consent.selectors import remix_permission, video_consent
 from remixer.backdrops import backdrop_names
 from remixer.forms import RemixRequestForm
+from remixer.models import Remix
 from remixer.selectors import regeneration_progress
 from remixer.services import TEMPLATE_SCOPES
 
@@ -20,6 +21,7 @@ def remix_panel(context, video) -> dict:
     decisions = {
         name: remix_permission(user=user, video=video, scopes=scopes, consent=consent)
         for name, scopes in TEMPLATE_SCOPES.items()
+        if name != Remix.Template.VOICE or video.has_audio
     }
     allowed = [name for name, decision in decisions.items() if decision.allowed]
     refusal = next(iter(decisions.values())).reason if not allowed else ""
@@ -31,9 +33,11 @@ def remix_panel(context, video) -> dict:
         "asking": any(decisions[name].approval == "needed" for name in allowed),
         "refusal": refusal,
         "form": RemixRequestForm(
-            initial={"template": allowed[0] if allowed else "caption"},
+            initial={"template": allowed[0] if allowed else "caption", "start": 0, "length": 5},
             backdrops=backdrop_names(owner_id=video.owner_id) if allowed else [],
+            with_voice=video.has_audio,
         ),
+        "audio_seconds": video.audio_seconds,
         "csrf_token": context.get("csrf_token"),
     }
 

@@ -4,13 +4,16 @@ import io
 
 import numpy as np
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFilter
 
 from consent import services as consent_services
 from consent.tests.factories import CAPTION as CAPTION_SCOPE
 from consent.tests.factories import policy
 from consent.usage import NOT_ALLOWED
+from creatorhub.videos.audio import AUDIO_RATE, mp4_still_with_audio
 from creatorhub.videos.media import encode_jpeg
+from creatorhub.videos.services import video_process_upload, video_upload
 from creatorhub.videos.tests.factories import make_video
 from remixer import pipeline
 from remixer.models import Remix
@@ -162,3 +165,23 @@ def flip_one_byte(data: bytes) -> bytes:
     changed = bytearray(data)
     changed[-200] ^= 0x01  # inside the entropy-coded picture data
     return bytes(changed)
+
+
+def tone(freq: float, seconds: float, level: float = 0.5) -> np.ndarray:
+    time = np.arange(round(seconds * AUDIO_RATE)) / AUDIO_RATE
+    return (level * np.sin(2 * np.pi * freq * time)).astype(np.float32)
+
+
+def voiced_mp4(freq: float = 220.0, seconds: float = 4.0) -> bytes:
+    """A small MP4: a still picture over a pure tone (measurable, unlike speech)."""
+    picture = Image.new("RGB", (320, 568), (40, 120, 200))
+    return mp4_still_with_audio(picture, tone(freq, seconds), seconds=seconds)
+
+
+def make_voiced_video(owner, *, freq: float = 220.0, seconds: float = 4.0, **fields):
+    """A video uploaded and processed as the worker would (poster and sound kept)."""
+    upload = SimpleUploadedFile("tone.mp4", voiced_mp4(freq, seconds), content_type="video/mp4")
+    video = video_upload(owner=owner, file=upload, title=fields.pop("title", "Tone"), **fields)
+    video_process_upload(video_id=video.id)
+    video.refresh_from_db()
+    return video

@@ -55,7 +55,7 @@ def test_the_account_switch_saves_ask_me(creator_client, creator):
     policy = CreatorPolicy.objects.get(creator=creator)
     assert (policy.remix_ask, policy.remix_allowed, policy.audience) == (True, False, "approved")
     page = creator_client.get(reverse("consent:page"))
-    assert 'value="ask" id="id_remix_allowed_1" required checked' in page.text
+    assert 'value="ask" id="id_remix_allowed_2" required checked' in page.text
 
 
 def test_a_library_row_and_the_bulk_action_say_ask(creator_client, creator):

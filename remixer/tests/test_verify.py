@@ -211,7 +211,7 @@ def test_page_non_image_is_refused_with_a_message(anon_client, htmx):
 def test_page_without_a_file_is_a_400(anon_client):
     response = anon_client.post("/verify/", {})
     assert response.status_code == 400
-    assert "Choose an image" in response.content.decode()
+    assert "Choose a file" in response.content.decode()
 
 
 def test_page_none_for_a_png_from_elsewhere(anon_client):

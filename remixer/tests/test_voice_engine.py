@@ -11,16 +11,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from creatorhub.videos.audio import AUDIO_RATE, audio_decode_wav, audio_encode_wav, audio_extract
+from creatorhub.videos.media import MediaError
 from remixer.engines.base import RenderError
 from remixer.engines.voice import (
-    AUDIO_RATE,
     EFFECTS,
     PEAK,
     PITCH_RATIO,
     apply_effect,
-    audio_decode_wav,
-    audio_encode_wav,
-    audio_extract,
     dominant_frequency,
     mp4_audio,
     validate_voice_inputs,
@@ -106,7 +104,7 @@ def test_extract_without_an_audio_stream_is_none():
 
 
 def test_extract_refuses_undecodable_input():
-    with pytest.raises(RenderError, match="could not be read"):
+    with pytest.raises(MediaError, match="could not be read"):
         audio_extract(io.BytesIO(b"this is not a video at all" * 40))
 
 
@@ -122,7 +120,7 @@ def test_wav_round_trip_keeps_the_samples():
 
 
 def test_wav_decode_refuses_garbage():
-    with pytest.raises(RenderError, match="not a valid WAV"):
+    with pytest.raises(MediaError, match="not a valid WAV"):
         audio_decode_wav(b"RIFF nonsense")
 
 

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def upload(page: Page, name: str, data: bytes) -> None:
-    page.get_by_label("Image to check").set_input_files(
+    page.get_by_label("Image or clip to check").set_input_files(
         files=[{"name": name, "mimeType": "image/jpeg", "buffer": data}]
     )
     page.get_by_role("button", name="Check credentials").click()

@@ -52,6 +52,7 @@ def test_there_are_write_endpoints_to_check():
     assert {path for _, path in write_operations()} == {
         "/api/v1/me/consent",
         "/api/v1/me/consent/rules",
+        "/api/v1/me/videos",
         "/api/v1/me/videos/consent",
         "/api/v1/me/videos/{public_id}/consent/rules",
         "/api/v1/me/remix-requests/decide",

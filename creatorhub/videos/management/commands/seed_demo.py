@@ -7,6 +7,7 @@ from creatorhub.accounts.services import follow_set
 from creatorhub.videos.demo import (
     demo_posters_ensure,
     demo_seeded,
+    demo_speech_ensure,
     demo_user,
     demo_videos_ensure,
 )
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         demo_posters_ensure()
         demo = demo_user(username="demo", password="demo", display_name="Demo Creator")
         made = demo_videos_ensure(owner=demo, count=videos, seed="demo")
+        made += demo_speech_ensure(owner=demo)
         viewer = demo_user(username="viewer", password="viewer", display_name="Demo Viewer")
         moderator = demo_user(
             username="moderator", password="moderator", display_name="Moderator", is_staff=True
