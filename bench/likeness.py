@@ -1,0 +1,125 @@
+"""The likeness guard's engine, without the database: how well it tells two real people apart
+(the figures in likeness/engine.py's docstring), the request-time check against 1,000 and
+100,000 enrolled faces, the scan of one 720p poster frame, and backfill throughput.
+
+Runs alone: python -c "import bench.likeness as b, json; print(json.dumps(b.run()))"."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import numpy as np
+from PIL import Image
+
+from bench.harness import median_ms
+from likeness import engine
+from likeness.tests import photos
+
+THRESHOLDS = (0.5, 0.55, 0.6)
+ENROLLED = (1_000, 100_000)
+FRAME = (1280, 720)
+BACKFILL_FRAMES = 10
+
+
+def run() -> dict:
+    return {
+        "accuracy": accuracy(),
+        "request_check": request_check(),
+        "scan_720p": scan(),
+        "backfill": backfill(),
+    }
+
+
+def accuracy() -> dict:
+    """Each person's transformed copies against their own enrolment (same person), and the
+    other person's photo and copies against it (different person). A copy's distance is the
+    smallest over the faces found in it; a copy with no face found counts as a false reject."""
+    people = {"astronaut": photos.astronaut(), "grace_hopper": photos.grace_hopper()}
+    enrolled = {name: engine.faces_find(image)[0].embedding for name, image in people.items()}
+    same, different = [], []
+    for name, image in people.items():
+        other = next(n for n in people if n != name)
+        for copy in [image, *photos.transforms(image).values()]:
+            found = np.array([face.embedding for face in engine.faces_find(copy)])
+            if copy is not image:
+                same.append(_nearest(found, enrolled[name]))
+            different.append(_nearest(found, enrolled[other]))
+    return {
+        "same_person": _spread(same),
+        "different_person": _spread(different),
+        "false_rejects": {str(t): f"{sum(d >= t for d in same)}/{len(same)}" for t in THRESHOLDS},
+        "false_accepts": {
+            str(t): f"{sum(d < t for d in different)}/{len(different)}" for t in THRESHOLDS
+        },
+    }
+
+
+def _nearest(found: np.ndarray, enrolled: np.ndarray) -> float:
+    return float(engine.distances(found, enrolled).min()) if len(found) else float("inf")
+
+
+def _spread(values: list[float]) -> dict:
+    found = [v for v in values if v != float("inf")]
+    return {
+        "pairs": len(values),
+        "no_face_found": len(values) - len(found),
+        "min": round(min(found), 3),
+        "median": round(statistics.median(found), 3),
+        "max": round(max(found), 3),
+    }
+
+
+def request_check() -> dict:
+    """best_matches of 1 and 3 frame vectors against N random vectors plus the real one."""
+    real = engine.faces_find(photos.astronaut())[0].embedding
+    rng = np.random.default_rng(0)
+    figures = {}
+    for n in ENROLLED:
+        noise = rng.normal(size=(n, engine.EMBEDDING_SIZE)).astype(np.float32)
+        noise *= np.linalg.norm(real) / np.linalg.norm(noise, axis=1, keepdims=True)
+        enrolled = np.vstack([noise, real])
+        owners = np.arange(n + 1)
+        for k in (1, 3):
+            query = np.repeat(real[None, :], k, axis=0)
+            assert engine.best_matches(query, enrolled, owners, engine.MATCH_THRESHOLD).keys() == {
+                n
+            }
+            figures[f"enrolled_{n}_frames_{k}_ms"] = median_ms(
+                lambda q=query, e=enrolled, o=owners: engine.best_matches(
+                    q, e, o, engine.MATCH_THRESHOLD
+                ),
+                repeat=20,
+            )
+    for k in (1, 3):
+        small, large = (figures[f"enrolled_{n}_frames_{k}_ms"] for n in ENROLLED)
+        figures[f"ratio_100k_over_1k_frames_{k}"] = round(large / small, 1)
+    return figures
+
+
+def _frame(left: int = 400, top: int = 100, person: Image.Image | None = None) -> Image.Image:
+    frame = Image.new("RGB", FRAME, photos.GREY)
+    frame.paste(person or photos.astronaut(), (left, top))
+    return frame
+
+
+def scan() -> dict:
+    """faces_find on one 1280×720 frame with the astronaut pasted in (face about 90 px)."""
+    frame = _frame()
+    assert len(engine.faces_find(frame)) == 1
+    return {
+        f"upsample_{up}_ms": median_ms(
+            lambda u=up: engine.faces_find(frame, upsample=u), repeat=3, warmup=1
+        )
+        for up in (0, 1)
+    }
+
+
+def backfill() -> dict:
+    """Frames per second when scanning a back catalogue, one frame after another."""
+    people = (photos.astronaut(), photos.grace_hopper())
+    frames = [_frame(60 * i, 10 * i, people[i % 2]) for i in range(BACKFILL_FRAMES)]
+    start = time.perf_counter()
+    found = sum(len(engine.faces_find(frame)) for frame in frames)
+    seconds = time.perf_counter() - start
+    return {"frames": len(frames), "faces": found, "frames_per_s": round(len(frames) / seconds, 2)}
