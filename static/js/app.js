@@ -142,9 +142,11 @@
     announce(words(flash));
   });
 
+  // A swap that starts while focus is already lost (a header badge refreshed between another
+  // swap and its settle) must not forget where focus was.
   document.addEventListener("htmx:beforeSwap", () => {
     const active = document.activeElement;
-    focused = active && active !== document.body ? active : null;
+    if (active && active !== document.body) focused = active;
   });
 
   document.addEventListener("htmx:afterSettle", () => {

@@ -28,8 +28,9 @@ class Command(BaseCommand):
             raise CommandError("--videos and --creators must not be negative.")
         demo_posters_ensure()
         demo = demo_user(username="demo", password="demo", display_name="Demo Creator")
-        made = demo_videos_ensure(owner=demo, count=videos, seed="demo")
-        made += demo_speech_ensure(owner=demo)
+        # The spoken videos first: they count towards --videos.
+        made = demo_speech_ensure(owner=demo) if videos else 0
+        made += demo_videos_ensure(owner=demo, count=videos, seed="demo")
         viewer = demo_user(username="viewer", password="viewer", display_name="Demo Viewer")
         moderator = demo_user(
             username="moderator", password="moderator", display_name="Moderator", is_staff=True
