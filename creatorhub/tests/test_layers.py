@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-PACKAGES = ("creatorhub", "consent", "remixer", "moderation")
+PACKAGES = ("creatorhub", "consent", "likeness", "remixer", "moderation")
 
 
 def lint_imports_with(tmp_path: Path, module: str, source: str) -> subprocess.CompletedProcess:
