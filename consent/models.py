@@ -161,6 +161,7 @@ class LedgerEntry(models.Model):
         RULES = "rules", "Content rules"
         PEOPLE = "people", "People I approve"
         DECISION = "decision", "Remix requests decided"
+        LIKENESS = "likeness", "Likeness consent"
 
     creator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consent_ledger"

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "creatorhub.accounts",
     "creatorhub.videos",
     "consent",
+    "likeness",
     "remixer",
     "moderation",
 ]

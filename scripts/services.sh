@@ -20,6 +20,9 @@ if ! redis_up && command -v redis-server >/dev/null 2>&1; then
   for _ in $(seq 1 30); do redis_up && break; sleep 1; done
 fi
 
+# The likeness guard searches faces with pgvector (a no-op once installed).
+pg_up && { bash "$(dirname "$0")/install-pgvector.sh" || echo "services: pgvector is NOT installed"; }
+
 status=0
 if pg_up; then echo "services: PostgreSQL is up"; else echo "services: PostgreSQL is NOT reachable on 127.0.0.1:5432"; status=1; fi
 if redis_up; then echo "services: Redis is up"; else echo "services: Redis is NOT reachable on 127.0.0.1:6379"; status=1; fi
