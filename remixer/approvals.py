@@ -94,14 +94,22 @@ def requests_decide(
     wanted = list(dict.fromkeys(public_ids))[:MAX_DECIDE]
     # Locked (the policy row first, as every consent change does), so a render finishing now
     # or a second decision waits for this one.
+    # Only the pending ones are locked: a queued request's render must not find its row locked
+    # by a decision that refuses it anyway (the worker skips locked rows and would leave it
+    # queued for the reconciler).
     policy = policy_lock(creator=creator)
-    candidates = {
-        remix.public_id: remix
-        for remix in Remix.objects.select_for_update(of=("self",))
-        .select_related("video", "requester")
+    mine = (
+        Remix.objects.select_related("video", "requester")
         .only(*DECIDING_FIELDS)
         .filter(creator=creator, public_id__in=wanted)
+    )
+    candidates = {
+        remix.public_id: remix
+        for remix in mine.select_for_update(of=("self",)).filter(
+            status=Remix.Status.PENDING_APPROVAL
+        )
     }
+    candidates |= {remix.public_id: remix for remix in mine.exclude(public_id__in=list(candidates))}
     decided: list[Remix] = []
     for public_id in wanted:
         remix = candidates.get(public_id)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -253,6 +254,29 @@ def test_a_decision_names_what_it_refused(creator, viewer, other_creator):
     assert "still being made" in reasons[rendering.public_id]
     foreign.refresh_from_db()
     assert foreign.status == Remix.Status.PENDING_APPROVAL  # someone else's: untouched
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_does_not_lock_a_request_still_rendering(creator, viewer):
+    """A decision refusing a queued request must not hold its row: the worker skips locked
+    rows, and the request would wait for the reconciler instead of rendering now."""
+    video = make_postered_video(creator)
+    ask(creator)
+    queued = request(viewer, video)
+    claimed: list[list] = []
+
+    def claim_from_another_connection() -> None:
+        try:
+            claimed.append(pipeline.remixes_claim(remix_ids=[queued.id]))
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():  # the decision's locks are held until this block ends
+        assert decide(creator, [queued], approve=False).refused
+        worker = threading.Thread(target=claim_from_another_connection)
+        worker.start()
+        worker.join()
+    assert [remix.id for remix, _ in claimed[0]] == [queued.id]
 
 
 def test_an_approval_after_consent_ended_does_not_publish(creator, viewer):
