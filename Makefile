@@ -62,6 +62,7 @@ test: $(STAMP) $(AXE)
 
 bench: $(STAMP)
 	@bash scripts/services.sh >&2
+	@bash scripts/ensure-packages.sh espeak >&2
 	@DEBUG=1 DATABASE_URL=$(if $(filter scale,$(BENCH)),$(SCALE_DATABASE_URL),$(BENCH_DATABASE_URL)) \
 	  REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m bench $(BENCH)
 

@@ -17,6 +17,7 @@ BENCHMARKS = [
     "resign",
     "reconciler",
     "approvals",
+    "voice",
 ]
 # Run only when named, on the configured database itself: they keep their data between runs.
 ON_CONFIGURED_DATABASE = ["scale"]

@@ -6,6 +6,7 @@ from django.template.defaultfilters import filesizeformat
 
 from creatorhub.accounts.models import User
 from remixer import approvals
+from remixer.engines import voice
 from remixer.engines.validation import clean_text
 from remixer.models import Remix
 
@@ -42,12 +43,7 @@ class RemixRequestForm(forms.Form):
     )
     voice_effect = forms.ChoiceField(
         label="Voice effect",
-        choices=[
-            ("pitch_up", "Pitch up"),
-            ("pitch_down", "Pitch down"),
-            ("robot", "Robot"),
-            ("echo", "Echo"),
-        ],
+        choices=list(voice.EFFECTS.items()),
         required=False,
     )
     start = forms.FloatField(label="Clip starts at (seconds)", required=False, min_value=0)

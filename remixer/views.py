@@ -19,6 +19,7 @@ from creatorhub.videos.selectors import video_get_public
 from remixer import approvals, engines, notifications, pipeline, selectors, services
 from remixer import backdrops as backdrop_services
 from remixer.backdrops import backdrop_images, backdrop_names
+from remixer.engines import voice
 from remixer.forms import (
     BackdropForm,
     DecideForm,
@@ -88,8 +89,7 @@ def preview(request: HttpRequest, public_id: str) -> HttpResponse:
     if form.cleaned_data["template"] == Remix.Template.VOICE:
         # Sound is not previewed here: the worker renders the clip (a few seconds of work).
         inputs = form.inputs()
-        effect = dict(form.fields["voice_effect"].choices)[inputs["effect"]]
-        context = {"voice": inputs, "effect": effect.lower()}
+        context = {"voice": inputs, "effect": voice.EFFECTS[inputs["effect"]].lower()}
         return render(request, "remixer/_preview.html", context)
     try:
         image = engines.preview(
@@ -118,6 +118,7 @@ def detail(request: HttpRequest, public_id: str, username: str | None = None) ->
         "shown": remix.shown_to(request.user),
         "previewable": approvals.preview_visible(remix=remix, user=request.user),
         "not_public": None if remix.video_is_public else selectors.VIDEO_NOT_PUBLIC,
+        "voice_effect": voice.EFFECTS.get(remix.inputs.get("effect"), "").lower(),
     }
     if request.htmx:
         response = render(request, "remixer/detail.html#status", context)

@@ -2,7 +2,8 @@
 
 A semi-transparent dark strip in the bottom-right corner: the label on the first line, the
 original creator's credit under it. It is drawn last, after resizing, so no template can cover
-it and it stays legible at preview size.
+it and it stays legible at preview size. A video (the voice clip) has it in the top-right
+corner instead, since players draw their controls over the bottom of the picture.
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ def reserved_height(width: int, height: int) -> int:
     return _box_height(size, True) + round(size * 0.5)
 
 
-def stamp(image: Image.Image, credit: str) -> Image.Image:
-    """Draw the label strip onto ``image`` (in place) and return it."""
+def stamp(image: Image.Image, credit: str, *, top: int | None = None) -> Image.Image:
+    """Draw the label strip onto ``image`` (in place) and return it: in the bottom-right
+    corner, or with ``top`` in the top-right corner of the picture starting at that row."""
     width, height = image.size
     size = _size(width, height)
     credit = clean_text(credit if isinstance(credit, str) else "")[:_CREDIT_LIMIT]
@@ -68,8 +70,13 @@ def stamp(image: Image.Image, credit: str) -> Image.Image:
     line_gap = round(size * 0.25)
     box_w = round(max(label_width, credit_width) + 2 * pad)
     box_h = _box_height(size, bool(credit))
-    right, bottom = width - margin, height - margin
-    box = (max(0, right - box_w), max(0, bottom - box_h), right, bottom)
+    right = width - margin
+    if top is None:
+        bottom = height - margin
+        box = (max(0, right - box_w), max(0, bottom - box_h), right, bottom)
+    else:
+        upper = min(top + margin, height)
+        box = (max(0, right - box_w), upper, right, min(height, upper + box_h))
 
     # Composite only the corner: converting the whole frame to RGBA would cost more than the
     # rest of a caption render.

@@ -7,8 +7,9 @@ database, no network, no models. The pipeline is
     inputs = validate_voice_inputs(form, duration=duration)
     mp4 = voice_render(samples=samples, picture=poster, inputs=inputs, credit="@maya · Creator Hub")
 
-The MP4 shows the still picture with the "AI remix" label and credit burned in (label.py), and
-the caption, if any, in a white bar under it (the caption engine's "bar" style).
+The MP4 shows the still picture with the "AI remix" label and credit burned in (label.py) at the
+top, clear of the player's controls, and the caption, if any, in a white bar above it (the
+caption engine's "bar" style).
 
 No start chime: the visible label already marks the clip as a remix, and a chime would make the
 output longer than the clip the requester chose (or eat into it). The output lasts the clip's
@@ -32,7 +33,8 @@ from remixer.engines.caption import render_caption
 from remixer.engines.validation import CAPTION_LIMIT, CAPTION_LIMIT_MESSAGE, clean_text
 
 MAX_CLIP_SECONDS = 10.0
-EFFECTS = ("pitch_up", "pitch_down", "robot", "echo")
+# The effects, with their names for people (the request form, the transcript).
+EFFECTS = {"pitch_up": "Pitch up", "pitch_down": "Pitch down", "robot": "Robot", "echo": "Echo"}
 PITCH_RATIO = 1.5  # a fifth up (or down): clearly altered, still intelligible
 
 VIDEO_LONG_SIDE = 720
@@ -248,14 +250,19 @@ def _clip(samples: np.ndarray, start: float, length: float) -> np.ndarray:
 
 
 def _still(picture: Image.Image, caption: str, credit: str) -> Image.Image:
-    """The frame shown for the whole clip: caption bar, even size for yuv420p, then label."""
+    """The frame shown for the whole clip: the caption in a white bar above the picture, the
+    label in the picture's top-right corner, since players draw their controls over the
+    bottom of a video; even width and height for yuv420p."""
     image = prepare_poster(picture, VIDEO_LONG_SIDE)
+    bar = 0
     if caption:
-        image = render_caption(image, {"style": "bar", "top": "", "bottom": caption})
-        image = fit_long_side(image, VIDEO_LONG_SIDE)
+        framed = render_caption(image, {"style": "bar", "top": caption, "bottom": ""})
+        bar = framed.height - image.height
+        image = fit_long_side(framed, VIDEO_LONG_SIDE)
+        bar = round(bar * image.height / framed.height)
     width, height = image.size
     image = image.crop((0, 0, width - width % 2, height - height % 2))
-    return label.stamp(image, credit)
+    return label.stamp(image, credit, top=bar)
 
 
 def voice_render(*, samples: np.ndarray, picture: Image.Image, inputs: dict, credit: str) -> bytes:

@@ -202,12 +202,18 @@ def test_render_burns_in_the_label_and_the_caption_bar():
     frame = first_frame(plain)
     height, width = frame.shape[:2]
     assert (width, height) == (160, 120)
-    # The blue picture everywhere but the dark label strip in the bottom-right corner.
+    # The blue picture everywhere but the dark label strip in the top-right corner, clear of
+    # the controls players draw over the bottom of a video.
     assert np.abs(frame[10, 10] - (40, 120, 200)).max() < 12
-    assert frame[-8:, -30:].mean() < 100
+    assert np.abs(frame[-8:, -30:] - (40, 120, 200)).max() < 12
+    assert frame[4:12, -30:].mean() < 100
     with_bar = first_frame(captioned)
-    assert with_bar.shape[0] > height  # a white bar grows the frame downwards
-    assert with_bar[height:].mean() > 150
+    bar = with_bar.shape[0] - height
+    assert bar > 0  # a white bar grows the frame upwards
+    assert with_bar[:bar].mean() > 150
+    # The label sits in the picture, under the bar.
+    assert with_bar[bar + 4 : bar + 12, -30:].mean() < 100
+    assert np.abs(with_bar[-8:, -30:] - (40, 120, 200)).max() < 12
 
 
 def test_render_validates_its_inputs():
