@@ -92,11 +92,9 @@ def requests_decide(
     decided in one ledger entry with a handful of statements, however many there are."""
     result = Decision()
     wanted = list(dict.fromkeys(public_ids))[:MAX_DECIDE]
-    # Locked (the policy row first, as every consent change does), so a render finishing now
-    # or a second decision waits for this one.
-    # Only the pending ones are locked: a queued request's render must not find its row locked
-    # by a decision that refuses it anyway (the worker skips locked rows and would leave it
-    # queued for the reconciler).
+    # The policy row first, as every consent change does, then the pending requests only, so a
+    # render finishing now or a second decision waits for this one; a request still queued is
+    # not locked, since the worker skips locked rows and would leave it to the reconciler.
     policy = policy_lock(creator=creator)
     mine = (
         Remix.objects.select_related("video", "requester")

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import io
+import json
 
+import c2pa
 import numpy as np
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,7 +17,7 @@ from creatorhub.videos.audio import AUDIO_RATE, mp4_still_with_audio
 from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.services import video_process_upload, video_upload
 from creatorhub.videos.tests.factories import make_video
-from remixer import pipeline
+from remixer import pipeline, provenance
 from remixer.models import Remix
 from remixer.provenance import ProvenanceInfo
 
@@ -185,3 +187,10 @@ def make_voiced_video(owner, *, freq: float = 220.0, seconds: float = 4.0, **fie
     video_process_upload(video_id=video.id)
     video.refresh_from_db()
     return video
+
+
+def c2pa_report(data: bytes, mime: str = "image/jpeg") -> dict:
+    """c2pa-python's Reader report on ``data`` under our trust anchor, as /verify/ reads it."""
+    reader = c2pa.Reader(mime, io.BytesIO(data), context=provenance._reader_context())
+    with reader:
+        return json.loads(reader.json())

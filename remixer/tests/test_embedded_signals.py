@@ -3,19 +3,16 @@ validates the XMP, c2pa-python's Reader reads both training-mining labels."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
 import subprocess
 
-import c2pa
 import pytest
 
 from consent import services as consent_services
 from consent.tests.factories import policy
-from remixer import provenance
-from remixer.tests.factories import make_postered_video, rendered_remix
+from remixer.tests.factories import c2pa_report, make_postered_video, rendered_remix
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +44,7 @@ def exiftool() -> str:
 
 def c2pa_training(data: bytes) -> dict[str, dict]:
     """label → entries of every training-mining assertion, as c2pa-python's Reader shows them."""
-    reader = c2pa.Reader("image/jpeg", io.BytesIO(data), context=provenance._reader_context())
-    with reader:
-        report = json.loads(reader.json())
+    report = c2pa_report(data)
     assert report["validation_state"] == "Trusted", report.get("validation_status")
     manifest = report["manifests"][report["active_manifest"]]
     return {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import stat
 from xml.etree import ElementTree
 
@@ -26,7 +25,7 @@ from remixer.provenance import (
 )
 from remixer.provenance_keys import CA_CERT, SIGNER_CHAIN, SIGNER_KEY, provenance_keys_create
 from remixer.provenance_signals import embed_xmp
-from remixer.tests.factories import flip_one_byte, info, remix_jpeg
+from remixer.tests.factories import c2pa_report, flip_one_byte, info, remix_jpeg
 
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -36,12 +35,6 @@ NS = {
 }
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 COMPOSITE = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
-
-
-def manifest_report(data: bytes) -> dict:
-    reader = c2pa.Reader("image/jpeg", io.BytesIO(data), context=provenance._reader_context())
-    with reader:
-        return json.loads(reader.json())
 
 
 def active(report: dict) -> dict:
@@ -109,7 +102,7 @@ def test_signer_certificate_is_issued_by_the_ca_with_the_c2pa_profile(provenance
 
 def test_signed_remix_is_trusted_with_actions_ingredient_and_our_assertion():
     signed = provenance_sign(jpeg=remix_jpeg(), info=info())
-    report = manifest_report(signed)
+    report = c2pa_report(signed)
     assert report["validation_state"] == "Trusted"
     manifest = active(report)
     assert manifest["claim_generator_info"][0]["name"] == "Creator Hub"
@@ -183,7 +176,7 @@ def test_training_preference_is_in_both_c2pa_labels_and_the_xmp(
 ):
     usage = ai_usage(training_allowed=allowed, companies=companies)
     signed = provenance_sign(jpeg=remix_jpeg(), info=info(usage=usage))
-    assertions = {a["label"]: a["data"] for a in active(manifest_report(signed))["assertions"]}
+    assertions = {a["label"]: a["data"] for a in active(c2pa_report(signed))["assertions"]}
     for label, keys in TRAINING_ENTRIES.items():
         entries = assertions[label]["entries"]
         assert set(entries) == keys

@@ -10,7 +10,6 @@ import re
 from urllib.parse import urlsplit
 
 import av
-import c2pa
 import numpy as np
 import pytest
 from django.core.files.storage import default_storage
@@ -18,10 +17,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from creatorhub.accounts.tokens import api_token_create
-from remixer import provenance
 from remixer.engines.voice import PITCH_RATIO, dominant_frequency
 from remixer.models import Remix
-from remixer.tests.factories import poster_jpeg, voiced_mp4
+from remixer.tests.factories import c2pa_report, poster_jpeg, voiced_mp4
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 TONE_HZ = 300.0  # a pure tone: its dominant frequency is unambiguous, unlike speech
@@ -97,9 +95,7 @@ def verify_api(data: bytes) -> dict:
 def manifest_assertions(data: bytes) -> tuple[str, dict]:
     """c2pa-python's verdict on an MP4 under our trust anchor, and its active manifest's
     assertions by label."""
-    reader = c2pa.Reader("video/mp4", io.BytesIO(data), context=provenance._reader_context())
-    with reader:
-        report = json.loads(reader.json())
+    report = c2pa_report(data, "video/mp4")
     manifest = report["manifests"][report["active_manifest"]]
     return report["validation_state"], {a["label"]: a["data"] for a in manifest["assertions"]}
 
