@@ -262,7 +262,9 @@ def test_a_decision_does_not_lock_a_request_still_rendering(creator, viewer):
     rows, and the request would wait for the reconciler instead of rendering now."""
     video = make_postered_video(creator)
     ask(creator)
-    queued = request(viewer, video)
+    # Saved without a render task: this test is the worker (a suite's worker would claim it).
+    queued = remix_row(viewer, video, expires_at=timezone.now() + dt.timedelta(days=1))
+    queued.save()
     claimed: list[list] = []
 
     def claim_from_another_connection() -> None:
