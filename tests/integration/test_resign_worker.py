@@ -101,4 +101,3 @@ def test_turning_training_off_resigns_100_published_remixes_within_60s(
         timeout=10,
     )
     print(f"resign of {COUNT} published remixes: {elapsed:.1f} s")
-    celery_worker_process.wait_idle()
