@@ -7,6 +7,8 @@
 - `match_found` is sent on commit when a scan finds an enrolled person in a video of another
   creator for the first time, with `person_id` and `video_id`; the remixer notifies the person
   (at most once a day).
+- `person_enrolled` is sent on commit when one of a person's enrolment photos is described, with
+  `person_id`; the scans look for that person in every stored frame.
 """
 
 from __future__ import annotations
@@ -15,3 +17,4 @@ from django.dispatch import Signal
 
 likeness_changing = Signal()
 match_found = Signal()
+person_enrolled = Signal()

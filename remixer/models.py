@@ -219,6 +219,7 @@ class Notification(models.Model):
         APPROVAL = "approval", "A remix waits for your approval"
         DECIDED = "decided", "Your remix request was decided"
         MODERATION = "moderation", "Moderation outcome"
+        LIKENESS = "likeness", "Your face in a video"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
