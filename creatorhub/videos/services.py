@@ -19,6 +19,7 @@ from creatorhub.enqueue import task_send
 from creatorhub.videos import audio, media
 from creatorhub.videos.media import MediaError
 from creatorhub.videos.models import LibraryStats, Tag, Video
+from creatorhub.videos.signals import poster_stored
 
 MAX_TAGS_PER_VIDEO = 20
 MAX_TAG_LENGTH = 50
@@ -133,6 +134,7 @@ def video_poster_store(*, video: Video, poster: media.Poster) -> None:
     video.poster.save(f"{video.public_id}.jpg", ContentFile(poster.poster_jpeg), save=False)
     video.thumbnail.save(f"{video.public_id}.jpg", ContentFile(poster.thumb_jpeg), save=False)
     video.save(update_fields=["poster", "thumbnail"])
+    transaction.on_commit(lambda: poster_stored.send(sender=Video, video_id=video.id))
 
 
 def video_process_upload(*, video_id: int) -> None:
