@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+# --- scans (likeness/scanning.py) --------------------------------------------------------------
+from likeness import scanning
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True)
+def video_scan(video_id: int) -> int | None:
+    """The faces in a video's new poster, and whose they are."""
+    return scanning.video_scan(video_id=video_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True)
+def person_rematch(person_id: int) -> int:
+    """A newly enrolled (or re-enrolled) person looked for in every scanned poster."""
+    return scanning.person_rematch(person_id=person_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True)
+def backfill() -> int:
+    """One batch of posters no scan has seen; a full batch sends the next one."""
+    scanned = scanning.backfill_batch()
+    if scanned == scanning.BACKFILL_BATCH:
+        backfill.delay()
+    return scanned
+
+
+# --- end of scans ------------------------------------------------------------------------------
