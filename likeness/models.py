@@ -150,6 +150,8 @@ class RefusedAttempt(models.Model):
     video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="+")
     count = models.PositiveIntegerField(default=0)
     last_at = models.DateTimeField()
+    # When the person was last told of a refusal here: at most one notice a day per video.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
