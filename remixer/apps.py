@@ -19,6 +19,11 @@ class RemixerConfig(AppConfig):
 
         follow_ended.connect(on_follow_ended, dispatch_uid="remixer.on_follow_ended")
 
+        from likeness.signals import likeness_changing
+        from remixer.receivers import on_likeness_changing
+
+        likeness_changing.connect(on_likeness_changing, dispatch_uid="remixer.on_likeness_changing")
+
         from consent.signals_http import media_usage_register, page_usage_register
         from remixer.selectors import remix_media_usage, remix_page_usage
 

@@ -3,7 +3,9 @@ render back or fail it.
 
 Consent is checked before rendering and again at publish time inside the transaction that
 publishes, holding the creator's consent lock (the CreatorPolicy row every consent change also
-locks), so a publish and a revocation can never interleave.
+locks), so a publish and a revocation can never interleave. Likeness consent (a face in the
+video: likeness/guard.py) is checked at the same two points; at publish it is read once the
+remix row is locked, which a likeness change's hold also needs.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ from creatorhub.enqueue import enqueue_on_commit
 from creatorhub.videos.audio import audio_decode_wav
 from creatorhub.videos.media import MediaError, encode_jpeg, image_open
 from creatorhub.videos.models import Video
+from likeness.guard import refusing_people
 from remixer import engines
 from remixer.backdrops import backdrop_images
 from remixer.engines import voice
+from remixer.likeness_sync import LIKENESS_HELD_REASON, likeness_refuses_render
 from remixer.models import Notification, Remix
 from remixer.notifications import notify
 from remixer.provenance import provenance_sign, provenance_sign_mp4
@@ -114,6 +118,9 @@ def remix_render_claimed(*, remix: Remix, consent: EffectiveConsent) -> str:
     )
     if not decision.allowed:
         _hold(remix, decision.reason)
+        return "held"
+    if likeness_refuses_render(video=video):
+        _hold(remix, LIKENESS_HELD_REASON)
         return "held"
     if hit := caption_refusal(rules=rules_map(videos=[video])[video.id], inputs=remix.inputs):
         _fail(remix, f"Not published: {hit.message}")
@@ -233,6 +240,12 @@ def _publish(remix: Remix, name: str, *, checked: EffectiveConsent) -> str:
                 return _pending(current)
             _hold(current, decision.reason)
             return "held"
+        # Read with the remix row locked: a likeness change that refuses it now either
+        # committed before (seen here) or waits for this row and holds what is published.
+        if refusing_people(video=remix.video):
+            transaction.on_commit(lambda: default_storage.delete(name))
+            _hold(current, LIKENESS_HELD_REASON)
+            return "held"
         # Signed under the checked training choice; if it changed since, the file is published
         # (its remix consent holds) and signed again at once.
         outdated = usage_of(consent) != usage_of(checked)
@@ -297,6 +310,9 @@ def _await_approval(remix: Remix, *, checked: EffectiveConsent) -> str:
         )
         if not decision.allowed:
             _hold(current, decision.reason)
+            return "held"
+        if refusing_people(video=remix.video):
+            _hold(current, LIKENESS_HELD_REASON)
             return "held"
         return _pending(current)
 

@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+from django.db import transaction
+
 from consent.models import LedgerEntry
+from remixer.likeness_sync import (
+    remixes_hold_likeness_refused,
+    remixes_requeue_likeness_allowed,
+)
 from remixer.sync import (
     remixes_hold_revoked,
     remixes_sync_with_consent,
@@ -31,3 +37,11 @@ def on_follow_ended(sender, follower_id: int, followed_id: int, **kwargs) -> Non
     follower stop being served now. Not a consent change, so the ledger-driven reconciler
     would never look at them."""
     remixes_hold_revoked(creator_id=followed_id)
+
+
+def on_likeness_changing(sender, person_id: int, **kwargs) -> None:
+    """Inside a likeness consent change's transaction: the remixes it now refuses (their videos
+    show the person) stop being served at once; on commit, held remixes of those videos that
+    the video consent and every face in them allow go back on the queue."""
+    remixes_hold_likeness_refused(person_id=person_id)
+    transaction.on_commit(lambda: remixes_requeue_likeness_allowed(person_id=person_id))

@@ -18,9 +18,11 @@ from creatorhub.accounts.models import User
 from creatorhub.enqueue import enqueue_on_commit
 from creatorhub.videos.models import Video
 from creatorhub.videos.services import media_files_delete
+from likeness.guard import refusing_people
 from remixer import engines
 from remixer.backdrops import backdrop_names
 from remixer.engines import voice
+from remixer.likeness_sync import LIKENESS_REFUSED, likeness_refusal_record
 from remixer.models import Notification, Remix
 from remixer.notifications import notify
 from remixer.signing import unsigned_delete
@@ -66,10 +68,28 @@ class RemixRefused(Exception):
         self.code, self.status, self.extra = code, status, extra or {}
 
 
-@transaction.atomic
+class LikenessRefused(RemixRefused):
+    """Someone's face in the video refuses it; `person_ids` are counted and told, never shown."""
+
+    def __init__(self, person_ids: list[int]) -> None:
+        super().__init__(LIKENESS_REFUSED, "likeness_not_allowed", 403)
+        self.person_ids = person_ids
+
+
 def remix_request(*, requester: User, video: Video, template: str, inputs: dict) -> Remix:
     """Queue a remix if consent allows it now; refused requests queue nothing. On an "ask me"
-    video it is queued as a request: rendered as a private preview for the creator to decide."""
+    video it is queued as a request: rendered as a private preview for the creator to decide.
+    A refusal by a face in the video is counted, and the refusing people told, once the
+    request's own transaction has rolled back."""
+    try:
+        return _remix_request(requester=requester, video=video, template=template, inputs=inputs)
+    except LikenessRefused as refusal:
+        likeness_refusal_record(video=video, person_ids=refusal.person_ids)
+        raise
+
+
+@transaction.atomic
+def _remix_request(*, requester: User, video: Video, template: str, inputs: dict) -> Remix:
     if template not in TEMPLATE_SCOPES:
         raise RemixRefused(
             f"Unknown template; choose {', '.join(TEMPLATE_SCOPES)}.", "invalid_request", 400
@@ -84,6 +104,9 @@ def remix_request(*, requester: User, video: Video, template: str, inputs: dict)
     decision = remix_permission(user=requester, video=video, scopes=scopes)
     if not decision.allowed:
         raise RemixRefused(decision.reason)
+    # Whatever the template: a caption or a backdrop still shows the face.
+    if refusing := refusing_people(video=video):
+        raise LikenessRefused(refusing)
     if video.owner_id != requester.id and (
         hit := caption_refusal(rules=rules_map(videos=[video])[video.id], inputs=cleaned)
     ):
@@ -167,6 +190,8 @@ def remix_restore(*, remix: Remix, actor: User) -> None:
     )
     if not decision.allowed:
         raise RemixRefused(f"Not restored: {decision.reason}")
+    if refusing_people(video=remix.video):
+        raise RemixRefused(f"Not restored: {LIKENESS_REFUSED}", "likeness_not_allowed")
     now = timezone.now()
     Remix.objects.filter(id=current.id).update(
         status=Remix.Status.QUEUED, reason="", updated_at=now, enqueued_at=now

@@ -19,6 +19,7 @@ from consent.models import CreatorPolicy, LedgerEntry
 from consent.selectors import with_remix_permission
 from creatorhub.enqueue import enqueue_on_commit
 from creatorhub.videos.services import media_files_delete
+from likeness.guard import likeness_refused
 from remixer.models import Notification, Regeneration, Remix, SyncMark
 from remixer.notifications import notify
 from remixer.signing import unsigned_delete
@@ -81,6 +82,7 @@ def remixes_sync_with_consent(
         for remix_id, owner_id in (
             _permitted(_of_creator(creator_id).filter(status=Remix.Status.HELD))
             .filter(consent_permitted=True)
+            .exclude(likeness_refused())  # a face in it still refuses: stays held
             .values_list("id", "video__owner_id")
         ):
             returning[owner_id].append(remix_id)
@@ -138,12 +140,22 @@ def remixes_hold_revoked(*, creator_id: int | None = None) -> int:
     revoked = _permitted(_of_creator(creator_id).filter(status__in=LIVE)).filter(
         consent_permitted=False
     )
-    found = list(revoked.values_list("output", "requester_id", "public_id"))
+    return remixes_hold(
+        revoked,
+        reason=REVOKED_REASON,
+        message="Remixes of yours were withdrawn: the creator no longer allows them.",
+    )
+
+
+def remixes_hold(remixes: QuerySet[Remix], *, reason: str, message: str) -> int:
+    """Hold those of `remixes` (live ones) in one UPDATE: not served, files deleted and their
+    requesters told (`message`) on commit. Returns how many it held."""
+    found = list(remixes.values_list("output", "requester_id", "public_id"))
     if not found:
         return 0
     # Only those still live when the UPDATE reaches them: a takedown stays a takedown.
-    held = Remix.objects.filter(id__in=revoked.values("id"), status__in=LIVE).update(
-        status=Remix.Status.HELD, reason=REVOKED_REASON, output="", updated_at=timezone.now()
+    held = Remix.objects.filter(id__in=remixes.values("id"), status__in=LIVE).update(
+        status=Remix.Status.HELD, reason=reason, output="", updated_at=timezone.now()
     )
     files = [output for output, _, _ in found if output]
     if files:
@@ -154,7 +166,7 @@ def remixes_hold_revoked(*, creator_id: int | None = None) -> int:
     notify(
         recipients={(requester_id, None) for _, requester_id, _ in found},
         kind=Notification.Kind.HELD,
-        message="Remixes of yours were withdrawn: the creator no longer allows them.",
+        message=message,
     )
     return held
 

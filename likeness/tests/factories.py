@@ -13,7 +13,7 @@ from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.models import Video
 from creatorhub.videos.tests.factories import make_video
 from likeness import engine
-from likeness.models import FaceEmbedding, LikenessMatch
+from likeness.models import FaceEmbedding, FrameScan, LikenessMatch
 from likeness.tests import photos
 
 
@@ -37,7 +37,11 @@ def video_showing(owner: User, image: Image.Image, **fields) -> Video:
 
 
 def matched(person: User, video: Video, distance: float = 0.3) -> LikenessMatch:
-    """A stored match, as a scan would leave it; the person is enrolled (any vector)."""
+    """A stored match, as a scan of the video's poster would leave it (so a render does not
+    scan it again); the person is enrolled (any vector)."""
     if not FaceEmbedding.objects.filter(user=person).exists():
         FaceEmbedding.objects.create(user=person, vector=np.ones(engine.EMBEDDING_SIZE))
+    FrameScan.objects.update_or_create(
+        video=video, defaults={"poster": video.poster.name if video.poster else "", "faces": 1}
+    )
     return LikenessMatch.objects.create(person=person, video=video, distance=distance)

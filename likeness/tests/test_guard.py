@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def person(db):
-    return make_user("face")
+    return make_user("jordan_lee")
 
 
 @pytest.fixture
