@@ -19,10 +19,12 @@ class RemixerConfig(AppConfig):
 
         follow_ended.connect(on_follow_ended, dispatch_uid="remixer.on_follow_ended")
 
-        from likeness.signals import likeness_changing
-        from remixer.receivers import on_likeness_changing
+        # The likeness guard: a person's likeness change, or their face newly found in a video.
+        from likeness.signals import likeness_changing, match_found
+        from remixer.receivers import on_likeness_changing, on_match_found_hold
 
         likeness_changing.connect(on_likeness_changing, dispatch_uid="remixer.on_likeness_changing")
+        match_found.connect(on_match_found_hold, dispatch_uid="remixer.likeness_match_hold")
 
         from consent.signals_http import media_usage_register, page_usage_register
         from remixer.selectors import remix_media_usage, remix_page_usage

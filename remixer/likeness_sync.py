@@ -51,6 +51,18 @@ def remixes_hold_likeness_refused(*, person_id: int) -> int:
 
 
 @transaction.atomic
+def remixes_hold_video_likeness_refused(*, video_id: int) -> int:
+    """Hold the video's live remixes that a face found in it (by a scan after they were
+    requested, e.g. of someone who enrolled since) refuses."""
+    refused = Remix.objects.filter(status__in=LIVE, video_id=video_id).filter(likeness_refused())
+    return remixes_hold(
+        refused,
+        reason=LIKENESS_HELD_REASON,
+        message="Remixes of yours were withdrawn: someone shown in them has not allowed it.",
+    )
+
+
+@transaction.atomic
 def remixes_requeue_likeness_allowed(*, person_id: int) -> int:
     """Held remixes of the videos the person's face is in that the video consent and every face
     in them allow now go back on the queue, as a regeneration of each video's creator."""

@@ -5,6 +5,7 @@ from django.db import transaction
 from consent.models import LedgerEntry
 from remixer.likeness_sync import (
     remixes_hold_likeness_refused,
+    remixes_hold_video_likeness_refused,
     remixes_requeue_likeness_allowed,
 )
 from remixer.sync import (
@@ -45,3 +46,10 @@ def on_likeness_changing(sender, person_id: int, **kwargs) -> None:
     the video consent and every face in them allow go back on the queue."""
     remixes_hold_likeness_refused(person_id=person_id)
     transaction.on_commit(lambda: remixes_requeue_likeness_allowed(person_id=person_id))
+
+
+def on_match_found_hold(sender, video_id: int, **kwargs) -> None:
+    """A scan (sent on its commit) found an enrolled person in a video someone else made: the
+    remixes of it already published or on their way stop being served if that person has not
+    allowed them, as if they had withdrawn their consent."""
+    remixes_hold_video_likeness_refused(video_id=video_id)

@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from consent.scopes import ALL_SCOPES
 from creatorhub.accounts.tests.factories import make_user
+from creatorhub.videos.media import encode_jpeg
 from likeness import preferences
 from likeness.models import FrameScan, LikenessMatch, RefusedAttempt
+from likeness.scanning import video_scan
 from likeness.tests import photos
 from likeness.tests.factories import enrol, matched, video_showing
 from remixer import pipeline, services, sync
@@ -246,3 +249,26 @@ def test_a_render_whose_video_became_refused_is_held_not_published(creator, view
     matched(person, video)  # found by a scan after the request
     assert pipeline.remix_render(remix_id=remix.id) == "held"
     assert status_of(remix) == "held" and not Remix.objects.get(id=remix.id).output
+
+
+def test_a_face_found_after_publishing_withdraws_what_it_refuses(
+    creator, viewer, video, django_capture_on_commit_callbacks
+):
+    remix = published(viewer, video)
+    person = make_user("collins")
+    enrol(person)
+    # The poster now shows her (a new scan finds her): her default refuses it.
+    video.poster.save("face.jpg", ContentFile(encode_jpeg(photos.astronaut())), save=True)
+    with django_capture_on_commit_callbacks() as callbacks:
+        video_scan(video_id=video.id)
+    run(callbacks)
+    assert LikenessMatch.objects.filter(person=person, video=video).exists()
+    assert status_of(remix) == "held"
+    assert Remix.objects.get(id=remix.id).reason == LIKENESS_HELD_REASON
+
+
+def run(callbacks) -> None:
+    """Run what was registered on commit; what those register in turn stays unsent (no task
+    reaches the broker from a unit test)."""
+    for callback in callbacks:
+        callback()
