@@ -16,6 +16,7 @@ from creatorhub.htmx import invalid_status
 from creatorhub.navigation import back_url, redirect_back
 from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.selectors import video_get_public
+from likeness.guard import refusing_people
 from remixer import approvals, engines, notifications, pipeline, selectors, services
 from remixer import backdrops as backdrop_services
 from remixer.backdrops import backdrop_images, backdrop_names
@@ -27,6 +28,7 @@ from remixer.forms import (
     RemixFilterForm,
     RemixRequestForm,
 )
+from remixer.likeness_sync import LIKENESS_REFUSED
 from remixer.models import Backdrop, Notification, Remix
 from remixer.signing import media_ext, media_type
 
@@ -86,6 +88,8 @@ def preview(request: HttpRequest, public_id: str) -> HttpResponse:
     )
     if not form.is_valid() or not video.poster:
         return render(request, "remixer/_preview.html", {"error": _form_problem(form)})
+    if refusing_people(video=video):  # not even a preview of a face that refuses it
+        return render(request, "remixer/_preview.html", {"error": LIKENESS_REFUSED})
     if form.cleaned_data["template"] == Remix.Template.VOICE:
         # Sound is not previewed here: the worker renders the clip (a few seconds of work).
         inputs = form.inputs()

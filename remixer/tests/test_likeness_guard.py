@@ -272,3 +272,19 @@ def run(callbacks) -> None:
     reaches the broker from a unit test)."""
     for callback in callbacks:
         callback()
+
+
+def test_not_even_a_preview_of_a_refusing_face(viewer_client, person, video):
+    def preview():
+        return viewer_client.post(
+            reverse("remixer:preview", args=[video.public_id]),
+            {"template": "caption", "top": "Hi", "style": "classic"},
+            HTTP_HX_REQUEST="true",
+        )
+
+    assert "data:image/jpeg" in preview().text
+    matched(person, video)
+    refused = preview()
+    assert refused.status_code == 200 and "data:image/jpeg" not in refused.text
+    assert "Someone whose face is in this video" in refused.text
+    assert person.username not in refused.text
