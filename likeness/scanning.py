@@ -62,46 +62,54 @@ def scan_stale(*, video: Video) -> bool:
     )
 
 
-@transaction.atomic
 def scan_store(*, video_id: int, poster: str, faces: list[engine.Face]) -> bool:
     """Store a scan of `poster` for the video, unless its poster changed meanwhile (the newer
-    poster's own scan is on its way). The video row is locked, so two scans of one video (the
-    upload's and a render's) store one after the other. Returns whether it was stored."""
-    locked = Video.objects.select_for_update().filter(id=video_id).values("poster", "owner_id")
-    video = locked.first()
-    if video is None or video["poster"] != poster:
-        return False
-    FrameFace.objects.filter(video_id=video_id).delete()
-    FrameFace.objects.bulk_create(
-        [FrameFace(video_id=video_id, vector=face.embedding, box=list(face.box)) for face in faces]
-    )
-    FrameScan.objects.update_or_create(
-        video_id=video_id, defaults={"poster": poster, "faces": len(faces)}
-    )
+    poster's own scan is on its way). The search runs first; then the video row is locked for
+    the writes, so two scans of one video (the upload's and a render's) store one after the
+    other. Returns whether it was stored."""
     people = search.people_near([face.embedding for face in faces]) if faces else {}
-    new = _matches_replace(
-        LikenessMatch.objects.filter(video_id=video_id),
-        {(video_id, person_id): distance for person_id, distance in people.items()},
-    )
-    _announce([(person_id, video_id) for _, person_id in new if person_id != video["owner_id"]])
+    with transaction.atomic():
+        locked = Video.objects.select_for_update().filter(id=video_id)
+        video = locked.values("poster", "owner_id").first()
+        if video is None or video["poster"] != poster:
+            return False
+        FrameFace.objects.filter(video_id=video_id).delete()
+        FrameFace.objects.bulk_create(
+            [
+                FrameFace(video_id=video_id, vector=face.embedding, box=list(face.box))
+                for face in faces
+            ]
+        )
+        FrameScan.objects.update_or_create(
+            video_id=video_id, defaults={"poster": poster, "faces": len(faces)}
+        )
+        new = _matches_replace(
+            LikenessMatch.objects.filter(video_id=video_id),
+            {(video_id, person_id): distance for person_id, distance in people.items()},
+        )
+        _announce([(person_id, video_id) for _, person_id in new if person_id != video["owner_id"]])
     return True
 
 
-@transaction.atomic
 def person_rematch(*, person_id: int) -> int:
     """Find the person in every scanned video, from their enrolled faces now: matches they no
     longer have are dropped (none at all once their enrolment is deleted). Returns how many
     videos show them."""
     vectors = list(FaceEmbedding.objects.filter(user_id=person_id).values_list("vector", flat=True))
     videos = search.frames_near(vectors) if vectors else {}
-    new = _matches_replace(
-        LikenessMatch.objects.filter(person_id=person_id),
-        {(video_id, person_id): distance for video_id, distance in videos.items()},
-    )
-    owners = dict(
-        Video.objects.filter(id__in=[video_id for video_id, _ in new]).values_list("id", "owner_id")
-    )
-    _announce([(person_id, video_id) for video_id, _ in new if owners.get(video_id) != person_id])
+    with transaction.atomic():
+        new = _matches_replace(
+            LikenessMatch.objects.filter(person_id=person_id),
+            {(video_id, person_id): distance for video_id, distance in videos.items()},
+        )
+        owners = dict(
+            Video.objects.filter(id__in=[video_id for video_id, _ in new]).values_list(
+                "id", "owner_id"
+            )
+        )
+        _announce(
+            [(person_id, video_id) for video_id, _ in new if owners.get(video_id) != person_id]
+        )
     return len(videos)
 
 
