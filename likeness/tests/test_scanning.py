@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from creatorhub.accounts.tests.factories import make_user
 from creatorhub.videos.media import encode_jpeg
+from creatorhub.videos.models import Video
 from creatorhub.videos.services import video_upload
 from creatorhub.videos.signals import poster_stored
 from likeness import scanning
@@ -218,3 +219,12 @@ def run(callbacks) -> None:
     reaches the broker from a unit test)."""
     for callback in callbacks:
         callback()
+
+
+def test_the_seeded_demo_library_is_scanned_by_the_backfill():
+    call_command("seed_demo", videos=5, creators=0, stdout=io.StringIO())
+    postered = Video.objects.exclude(poster="")
+    assert postered.exists() and not FrameScan.objects.exists()
+    assert scanning.backfill() == postered.count()
+    assert FrameScan.objects.count() == postered.count()
+    assert not scanning.posters_unscanned().exists()
