@@ -221,8 +221,13 @@ def _photo_finish(photo_id: int, relative: str, *, vector, error: str) -> str:
     photo.status = EnrolmentPhoto.Status.READY
     photo.save(update_fields=["staged_path", "status"])
     person_id = photo.user_id
-    transaction.on_commit(lambda: person_enrolled.send(sender=EnrolmentPhoto, person_id=person_id))
+    transaction.on_commit(lambda: _enrolled_announce(person_id))
     return photo.status
+
+
+def _enrolled_announce(person_id: int) -> None:
+    replies = person_enrolled.send(sender=EnrolmentPhoto, person_id=person_id)
+    logger.info("Person %s enrolled; person_enrolled sent to %d receivers", person_id, len(replies))
 
 
 def photos_reconcile(*, now: dt.datetime | None = None) -> dict[str, int]:
