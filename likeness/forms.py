@@ -12,7 +12,7 @@ CHOICES = {
     "none": (LikenessProfile.OthersVideos.NEVER, False),
 }
 LABELS = {
-    "own": "Only in my own videos, under my video consent",
+    "own": "Only in my own videos, under my video consent (the default)",
     "ask": "Also in other people's videos, when I allow it video by video",
     "allow": "Also in any video whose creator allows it",
     "none": "Never, not even in my own videos",
