@@ -188,3 +188,32 @@ def test_admin_is_for_superusers_and_shows_no_face(creator, moderator):
         root.post(reverse("admin:likeness_enrolmentphoto_delete", args=[photo.id])).status_code
         == 403
     )
+
+
+def test_the_consent_history_tells_likeness_changes_in_words(
+    creator, creator_client, other_creator
+):
+    from consent.ledger import ledger_verify
+    from creatorhub.videos.tests.factories import make_video
+    from likeness import preferences
+
+    enrolment.biometric_consent_give(person=creator, actor=creator)
+    preferences.likeness_consent_set(
+        person=creator, actor=creator, others_videos="ask", own_videos=True
+    )
+    video = make_video(other_creator)
+    preferences.allowance_set(person=creator, actor=creator, video=video, allowed=True)
+    enrolment.enrolment_delete(person=creator, actor=creator)
+    page = creator_client.get(reverse("consent:history")).text
+    assert page.count("Likeness consent") == 4
+    for words in (
+        "Consent to biometric processing of my face given",
+        "Remixes showing my face: only in my own videos → also in others&#x27; videos when I "
+        "allow it",
+        "Remixes showing my face allowed in one video of someone else",
+        "Face enrolment deleted",
+    ):
+        assert words in page
+    export = b"".join(creator_client.get(reverse("consent:export_csv")).streaming_content)
+    assert export.decode().count("Face enrolment deleted") == 1
+    assert ledger_verify().ok
