@@ -172,3 +172,14 @@ def test_a_token_reads_only_its_owners_enrolment(creator, other_creator):
     refused = reader.delete(URL)
     assert (refused.status_code, refused.json()["error"]) == (403, "insufficient_scope")
     assert LikenessProfile.objects.get(user=creator).biometric_consent_at is not None
+
+
+def test_the_state_query_count_does_not_grow_with_photos(
+    creator, creator_client, django_assert_num_queries
+):
+    EnrolmentPhoto.objects.bulk_create(
+        [EnrolmentPhoto(user=creator, status="failed", error="no_face") for _ in range(40)]
+    )
+    # Session, user, photos, "enrolled?", profile.
+    with django_assert_num_queries(5):
+        assert len(creator_client.get(URL).json()["photos"]) == 40
