@@ -8,7 +8,7 @@ before anything is stored) and what the worker spends describing it.
   embedding, delete the file), without the broker.
 
 The broker messages the uploads enqueue are purged by bench/__main__.py (no worker runs).
-Measured (one shared 2026 CI-class machine, medians of 5): 252 ms, 1,215 ms, 499 ms; the
+Measured on the shared development machine (medians of 5): 252 ms, 1,215 ms, 499 ms; the
 worker's part 227 ms."""
 
 from __future__ import annotations

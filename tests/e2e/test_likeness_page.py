@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from consent.models import LedgerEntry
 from likeness.models import EnrolmentPhoto, FaceEmbedding, LikenessProfile
 from likeness.tests import photos
-from tests.fixtures.browser import log_in
+from tests.fixtures.browser import BrowserGuard, log_in, tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 WORKER = 60_000
@@ -26,9 +26,10 @@ def photo_files(tmp_path, settings, media_dir) -> list[Path]:
     # The worker reads staged photos here; the live server must stage them in the same place.
     settings.PRIVATE_ROOT = media_dir.with_name(f"{media_dir.name}-private")
     astronaut = photos.astronaut()
-    files = [tmp_path / "me.png", tmp_path / "me-again.jpg"]
+    files = [tmp_path / "me.png", tmp_path / "me-again.jpg", tmp_path / "us.png"]
     astronaut.save(files[0])
     photos.transforms(astronaut)["jpeg_70"].save(files[1], quality=90)
+    photos.side_by_side(astronaut, photos.grace_hopper()).save(files[2])
     return files
 
 
@@ -42,7 +43,14 @@ def staged(settings) -> list[Path]:
 
 
 def test_enrol_change_consent_and_delete(
-    celery_worker_process, live_server, page: Page, creator, photo_files, settings, screenshot
+    celery_worker_process,
+    live_server,
+    page: Page,
+    browser_guard: BrowserGuard,
+    creator,
+    photo_files,
+    settings,
+    screenshot,
 ):
     base = live_server.url
     log_in(page, base, "creator")
@@ -57,8 +65,16 @@ def test_enrol_change_consent_and_delete(
     assert profile_of(creator).biometric_consent_at is not None
     assert LedgerEntry.objects.filter(creator=creator).count() == 1
 
+    # A photo of two people is refused, in words, and nothing of it is stored.
+    browser_guard.allow(422, "/likeness/photos/")
+    page.locator("#enrolment-photos").set_input_files(photo_files[2])
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_test_id("photo-errors")).to_contain_text("us.png: This photo shows 2 faces")
+    assert not EnrolmentPhoto.objects.exists() and staged(settings) == []
+    screenshot("likeness-refused")
+
     # Two photos at once; each is processing, then enrolled (the list polls itself).
-    page.locator("#enrolment-photos").set_input_files(photo_files)
+    page.locator("#enrolment-photos").set_input_files(photo_files[:2])
     page.get_by_role("button", name="Upload").click()
     expect(page.get_by_test_id("photos-message")).to_contain_text("2 photos received")
     assert EnrolmentPhoto.objects.filter(user=creator).count() == 2
@@ -94,6 +110,7 @@ def test_enrol_change_consent_and_delete(
     # Delete the enrolment, after a confirmation: embeddings and photos gone, the ledger kept.
     page.get_by_role("link", name="Delete my enrolment").click()
     expect(page.get_by_role("heading", name="Delete your enrolment?")).to_be_visible()
+    screenshot("likeness-delete-confirm")
     assert FaceEmbedding.objects.filter(user=creator).count() == 2
     page.get_by_role("button", name="Delete my enrolment").click()
     expect(page.get_by_test_id("messages")).to_contain_text("Your enrolment is deleted")
@@ -102,3 +119,38 @@ def test_enrol_change_consent_and_delete(
     assert LedgerEntry.objects.filter(creator=creator).count() == 4
     expect(page.get_by_role("button", name="Give consent")).to_be_visible()
     expect(page.get_by_label("Never, not even in my own videos")).to_be_checked()
+
+
+def test_likeness_consent_by_keyboard(live_server, page: Page, creator):
+    log_in(page, live_server.url, "creator")
+    page.goto(f"{live_server.url}/likeness/")
+    announcer = page.get_by_test_id("announcer")
+
+    # Biometric consent: Space ticks the box, Enter gives it.
+    tab_to(page, page.get_by_label("I consent to Creator Hub processing photos of my face"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Give consent"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("biometric-given")).to_be_visible()
+    expect(announcer).to_contain_text("recorded")
+    assert profile_of(creator).biometric_consent_at is not None
+
+    # The choices run top to bottom: arrows move between them; Enter on Save saves.
+    choices = page.get_by_role("group", name="Where AI remixes may show my face")
+    save = page.get_by_role("button", name="Save", exact=True)
+    for step, (choice, stored) in enumerate(
+        [
+            ("Also in other people's videos, when I allow it video by video", ("ask", True)),
+            ("Also in any video whose creator allows it", ("allow", True)),
+        ],
+        start=2,
+    ):
+        tab_to(page, choices.locator("input:checked"))
+        page.keyboard.press("ArrowDown")
+        expect(choices.get_by_label(choice)).to_be_checked()
+        tab_to(page, save)
+        page.keyboard.press("Enter")
+        expect(page.get_by_test_id("likeness-message")).to_contain_text(f"change #{step}")
+        expect(announcer).to_contain_text("Saved")
+        assert (profile_of(creator).others_videos, profile_of(creator).own_videos) == stored
+    assert LedgerEntry.objects.filter(creator=creator).count() == 3
