@@ -301,3 +301,13 @@ def test_delete_removes_everything_of_the_face_and_keeps_the_ledger(
     # And a photo needs consent again.
     with pytest.raises(enrolment.EnrolmentRefused):
         enrolment.photo_add(person=consenting, file=upload(ASTRONAUT))
+
+
+def test_beat_runs_the_reconciler(settings):
+    from creatorhub.celery import app
+    from likeness import tasks
+
+    entry = settings.CELERY_BEAT_SCHEDULE["reconcile-enrolment-photos"]
+    assert entry["task"] == tasks.enrolment_reconcile.name
+    assert entry["task"] in app.tasks and enrolment.PROCESS_TASK in app.tasks
+    assert tasks.enrolment_reconcile() == {"requeued": 0, "lost": 0, "orphans": 0}
