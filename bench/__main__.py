@@ -19,6 +19,7 @@ BENCHMARKS = [
     "approvals",
     "voice",
     "likeness_guard",
+    "enrolment",
 ]
 # Run only when named, on the configured database itself: they keep their data between runs.
 ON_CONFIGURED_DATABASE = ["scale"]

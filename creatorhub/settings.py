@@ -206,6 +206,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "reconcile-remixes": {"task": "remixer.tasks.reconcile", "schedule": 60.0},
     "expire-remix-requests": {"task": "remixer.tasks.expire_requests", "schedule": 3600.0},
+    "reconcile-enrolment-photos": {"task": "likeness.tasks.enrolment_reconcile", "schedule": 600.0},
 }
 
 REMIX_RATE_PER_MINUTE = env_int("REMIX_RATE_PER_MINUTE", 10)
@@ -235,6 +236,8 @@ PROVENANCE_CERT_CHAIN = env_str("PROVENANCE_CERT_CHAIN", "") or None
 PROVENANCE_KEY = env_str("PROVENANCE_KEY", "") or None
 PROVENANCE_TRUST_ANCHOR = env_str("PROVENANCE_TRUST_ANCHOR", "") or None
 VERIFY_MAX_UPLOAD_BYTES = env_int("VERIFY_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
+# Likeness enrolment: each photo is checked while the person waits, then staged privately.
+LIKENESS_MAX_PHOTO_BYTES = env_int("LIKENESS_MAX_PHOTO_BYTES", 10 * 1024 * 1024)
 
 # Content-Security-Policy on every response: only our own scripts and styles, no inline code.
 SECURE_CSP = {

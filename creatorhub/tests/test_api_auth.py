@@ -167,6 +167,19 @@ def test_me_endpoints_answer_for_the_caller(world, url, fields):
             assert body["count"] == (2 if url.endswith("/videos") else 1) * is_creator, caller
 
 
+def test_my_likeness_is_the_callers_own(world, creator):
+    from likeness.enrolment import biometric_consent_give
+
+    biometric_consent_give(person=creator, actor=creator)
+    for caller in CALLERS:
+        response = world["clients"][caller].get("/api/v1/me/likeness")
+        if caller == "anonymous":
+            assert response.status_code == 401
+            continue
+        assert response.status_code == 200, caller
+        assert response.json()["biometric_consent"] is (_who(caller) == "creator"), caller
+
+
 def test_the_matrix_covers_every_get_endpoint():
     schema = api.get_openapi_schema()
     gets = {path for path, ops in schema["paths"].items() if "get" in ops}
@@ -182,6 +195,7 @@ def test_the_matrix_covers_every_get_endpoint():
         "/api/v1/me/remix-requests",
         "/api/v1/remixes/{public_id}/preview",
         "/api/v1/videos/{public_id}",
+        "/api/v1/me/likeness",
     }
     assert gets == covered
 

@@ -31,6 +31,7 @@ from creatorhub.accounts.tokens import api_token_create
 from creatorhub.api import api
 from creatorhub.videos.models import Video
 from creatorhub.videos.tests.factories import image_bytes, make_video
+from likeness.enrolment import biometric_consent_give
 from remixer import services as remix_services
 from remixer.tests.factories import make_postered_video
 
@@ -69,6 +70,11 @@ BASE_BODIES: dict[tuple[str, str], dict] = {
     ("put", "/me/videos/{public_id}/consent/rules"): {
         "blocked_phrases": ["cats"],
         "categories": ["slurs", "political_figures"],
+    },
+    ("put", "/me/likeness/consent"): {
+        "consent": {"others_videos": "ask"},
+        "own_videos": True,
+        "biometric_consent": True,
     },
     ("post", "/me/remix-requests/decide"): {
         "ids": ["REMIX"],
@@ -352,6 +358,8 @@ def world(creator, other_creator, settings):
     remix = remix_services.remix_request(
         requester=creator, video=postered, template="caption", inputs={"top": "hi"}
     )
+    # Uploaded enrolment photos then reach the face engine, not only the consent check.
+    biometric_consent_give(person=creator, actor=creator)
     ids = [postered.public_id, plain.public_id, private.public_id, foreign.public_id]
     return clients, [*ids, remix.public_id]
 

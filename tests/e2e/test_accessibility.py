@@ -22,6 +22,8 @@ PAGES = {
         "/consent/",
         "/consent/history/",
         "/consent/videos/{video_id}/history/",
+        "/likeness/",
+        "/likeness/delete/",
         "/remixes/of-my-work/",
         "{remix}",
         "/remixes/{remix_id}/takedown/",

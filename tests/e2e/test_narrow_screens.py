@@ -37,6 +37,7 @@ CREATOR_PAGES = [
     ("consent", "/consent/"),
     ("consent-history", "/consent/history/"),
     ("video-history", "/consent/videos/{video_id}/history/"),
+    ("likeness", "/likeness/"),
     ("remixes-of-my-work", "/remixes/of-my-work/"),
     ("remix", "{remix}"),
     ("takedown", "/remixes/{remix_id}/takedown/"),

@@ -57,6 +57,10 @@ def test_there_are_write_endpoints_to_check():
         "/api/v1/me/videos/{public_id}/consent/rules",
         "/api/v1/me/remix-requests/decide",
         "/api/v1/videos/{public_id}/remixes",
+        "/api/v1/me/likeness",
+        "/api/v1/me/likeness/photos",
+        "/api/v1/me/likeness/consent",
+        "/api/v1/me/likeness/allowances/{public_id}",
     }
 
 
