@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("consent.urls")),
     path("", include("remixer.urls")),
     path("", include("moderation.urls")),
+    path("likeness/", include("likeness.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/", unknown_endpoint),
     path(".well-known/tdmrep.json", tdmrep_json, name="tdmrep"),
