@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from consent.api import router as consent_router
 from creatorhub.apikit import STATUS_CODES, ApiError
 from creatorhub.videos.api import router as videos_router
+from likeness.matches_api import router as likeness_matches_router
 from remixer.api import router as remixer_router
 from remixer.verify_api import router as verify_router
 
@@ -74,3 +75,4 @@ api.add_router("/", videos_router)
 api.add_router("/", consent_router)
 api.add_router("/", remixer_router)
 api.add_router("/", verify_router)
+api.add_router("/", likeness_matches_router)
