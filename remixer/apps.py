@@ -19,6 +19,11 @@ class RemixerConfig(AppConfig):
 
         follow_ended.connect(on_follow_ended, dispatch_uid="remixer.on_follow_ended")
 
+        from likeness.signals import match_found
+        from remixer.receivers import on_match_found
+
+        match_found.connect(on_match_found, dispatch_uid="remixer.on_match_found")
+
         from consent.signals_http import media_usage_register, page_usage_register
         from remixer.selectors import remix_media_usage, remix_page_usage
 

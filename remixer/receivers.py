@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from consent.models import LedgerEntry
+from remixer.notifications import likeness_notice_send
 from remixer.sync import (
     remixes_hold_revoked,
     remixes_sync_with_consent,
@@ -31,3 +32,9 @@ def on_follow_ended(sender, follower_id: int, followed_id: int, **kwargs) -> Non
     follower stop being served now. Not a consent change, so the ledger-driven reconciler
     would never look at them."""
     remixes_hold_revoked(creator_id=followed_id)
+
+
+def on_match_found(sender, person_id: int, video_id: int, **kwargs) -> None:
+    """A scan found the person in another creator's video (on commit): tell them, at most once
+    a day whatever the number of videos, pointing to "Where my face appears"."""
+    likeness_notice_send(person_id=person_id)
