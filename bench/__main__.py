@@ -18,6 +18,7 @@ BENCHMARKS = [
     "reconciler",
     "approvals",
     "voice",
+    "likeness",
 ]
 # Run only when named, on the configured database itself: they keep their data between runs.
 ON_CONFIGURED_DATABASE = ["scale"]
