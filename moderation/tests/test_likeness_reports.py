@@ -8,6 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from creatorhub.accounts.models import User
 from creatorhub.accounts.tests.factories import make_user
 from creatorhub.videos.models import Video
 from creatorhub.videos.tests.factories import make_video
@@ -208,3 +209,23 @@ def test_my_reports_lists_likeness_reports(viewer_client, viewer, shown):
     likeness_report_create(reporter=viewer, video=shown)
     html = viewer_client.get(reverse("moderation:mine")).content.decode()
     assert "Beach day" in html and "My face, without my consent" in html
+
+
+def test_the_likeness_queue_costs_the_same_queries_for_many_reports(
+    moderator_client, creator, django_assert_num_queries
+):
+    from creatorhub.videos.tests.factories import make_videos
+
+    make_videos(creator, 120, title="Clip")
+    people = User.objects.bulk_create(
+        [User(username=f"face{n}", email=f"face{n}@example.com") for n in range(120)]
+    )
+    videos = list(Video.objects.filter(owner=creator).order_by("id"))
+    Report.objects.bulk_create(
+        Report(reporter=person, video=video, reason=Report.Reason.LIKENESS)
+        for person, video in zip(people, videos, strict=True)
+    )
+    # session, user, permissions ×2, the filtered count, the page (as the remix queue)
+    with django_assert_num_queries(6):
+        response = moderator_client.get(REPORTS + "?reason=likeness")
+    assert response.status_code == 200 and response.content.decode().count("Clip ") >= 100
