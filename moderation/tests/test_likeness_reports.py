@@ -17,12 +17,23 @@ from moderation.likeness_reports import likeness_report_create
 from moderation.models import ModerationAction, Report
 from moderation.services import ModerationError, report_create
 from moderation.tests.factories import make_report, published_remix
-from moderation.tests.test_admin_actions import REPORTS, messages_of, run_action
 from remixer.models import Notification, Remix
 from remixer.tests.factories import make_postered_video
 
 pytestmark = pytest.mark.django_db
 PAGE = "/likeness/matches/"
+REPORTS = reverse("admin:moderation_report_changelist")
+
+
+def run_action(client, url, action, ids, note):
+    """The changelist POST, then the intermediate page's POST with the note."""
+    assert client.post(url, {"action": action, "_selected_action": ids}).status_code == 200
+    data = {"action": action, "_selected_action": ids, "apply": "yes", "note": note}
+    return client.post(url, data)
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.wsgi_request._messages]
 
 
 def report_url(video) -> str:
