@@ -20,6 +20,7 @@ BENCHMARKS = [
     "voice",
     "likeness_guard",
     "enrolment",
+    "likeness",
 ]
 # Run only when named, on the configured database itself: they keep their data between runs.
 ON_CONFIGURED_DATABASE = ["scale"]

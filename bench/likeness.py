@@ -1,8 +1,11 @@
-"""The likeness guard's engine, without the database: how well it tells two real people apart
-(the figures in likeness/engine.py's docstring), the request-time check against 1,000 and
-100,000 enrolled faces, the scan of one 720p poster frame, and backfill throughput.
+"""The likeness guard's engine: how well it tells two real people apart (the figures in
+likeness/engine.py's docstring), the request-time check against 1,000 and 100,000 enrolled
+faces, the scan of one 720p poster frame, and backfill throughput; then, on PostgreSQL, the
+database search (likeness/search.py) at 1,000 and 100,000 enrolled people against numpy over the
+same rows in the same run, and the HNSW index's recall against the exact scan.
 
-Runs alone: python -c "import bench.likeness as b, json; print(json.dumps(b.run()))"."""
+`make bench BENCH=likeness` (the database search needs PostgreSQL with pgvector); the engine
+figures alone: python -c "import bench.likeness as b, json; print(json.dumps(b.run()))"."""
 
 from __future__ import annotations
 
@@ -23,12 +26,19 @@ BACKFILL_FRAMES = 10
 
 
 def run() -> dict:
-    return {
+    from django.db import connection
+
+    figures = {
         "accuracy": accuracy(),
         "request_check": request_check(),
         "scan_720p": scan(),
         "backfill": backfill(),
     }
+    if connection.vendor == "postgresql":
+        from bench.likeness_db import database_search
+
+        figures["database_search"] = database_search()
+    return figures
 
 
 def accuracy() -> dict:

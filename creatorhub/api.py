@@ -14,6 +14,7 @@ from consent.api import router as consent_router
 from creatorhub.apikit import STATUS_CODES, ApiError
 from creatorhub.videos.api import router as videos_router
 from likeness.api import router as likeness_router
+from likeness.matches_api import router as likeness_matches_router
 from remixer.api import router as remixer_router
 from remixer.verify_api import router as verify_router
 
@@ -76,3 +77,4 @@ api.add_router("/", consent_router)
 api.add_router("/", remixer_router)
 api.add_router("/", verify_router)
 api.add_router("/", likeness_router)
+api.add_router("/", likeness_matches_router)

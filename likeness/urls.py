@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from likeness import views
+from likeness import matches_views, views
 
 app_name = "likeness"
 
@@ -13,4 +13,10 @@ urlpatterns = [
     path("likeness/photos/status/", views.photos_status, name="photos_status"),
     path("likeness/consent/", views.consent_save, name="consent"),
     path("likeness/delete/", views.enrolment_delete, name="delete"),
+    path("likeness/matches/", matches_views.matches_page, name="matches"),
+    path(
+        "likeness/matches/<str:public_id>/allowance/",
+        matches_views.match_allowance,
+        name="match_allowance",
+    ),
 ]

@@ -18,7 +18,7 @@ from django.utils.timesince import timesince
 from creatorhub.admin_tools import ReadOnlyAdmin, username_filter
 from moderation import selectors, services
 from moderation.admin_actions import with_note
-from moderation.admin_content import remix_admin_link, remix_thumb
+from moderation.admin_content import remix_admin_link, remix_thumb, video_thumb
 from moderation.models import ModerationAction, Report
 
 ReporterFilter = username_filter(
@@ -45,10 +45,12 @@ class ReportAdmin(admin.ModelAdmin):
     # The reason opens the report; no id column, so the queue fits beside the admin's menu.
     list_display_links = ("reason",)
     list_filter = ("status", "reason", SourceCreatorFilter, ReporterFilter)
-    list_select_related = ("reporter", "remix__video__owner", "remix__requester")
+    list_select_related = ("reporter", "remix__video__owner", "remix__requester", "video__owner")
     search_fields = (
         "remix__public_id",
         "remix__video__title",
+        "video__public_id",
+        "video__title",
         "remix__video__owner__username",
         "reporter__username",
         "details",
@@ -106,15 +108,25 @@ class ReportAdmin(admin.ModelAdmin):
 
     @admin.display(description="")
     def thumb(self, report: Report) -> str:
-        return remix_thumb(report.remix)
+        if report.remix is not None:
+            return remix_thumb(report.remix)
+        return video_thumb(report.video)
 
     @admin.display(description="Remix", ordering="remix__public_id")
     def remix_link(self, report: Report) -> str:
-        return remix_admin_link(report.remix)
+        if report.remix is not None:
+            return remix_admin_link(report.remix)
+        # A likeness report is about the video itself (and so every remix of it).
+        url = reverse("admin:videos_video_change", args=[report.video_id])
+        return format_html(
+            '<a href="{}">Video {}</a><br><small>its face: the reporter’s</small>',
+            url,
+            report.video.public_id,
+        )
 
     @admin.display(description="Source video and creator")
     def source(self, report: Report) -> str:
-        video = report.remix.video
+        video = report.subject_video
         return format_html("“{}”<br><small>@{}</small>", video.title, video.owner.username)
 
     @admin.display(description="Reporter", ordering="reporter__username")
@@ -156,7 +168,7 @@ class ReportAdmin(admin.ModelAdmin):
         "was told.",
         explanation="Each remix is withdrawn at once (its file is deleted), every open report "
         "on it is resolved, and the reporters, the remix's requester and the video's creator "
-        "are notified.",
+        "are notified. A likeness report takes down every published remix of its video.",
     )
     def take_down(self, request, queryset, data) -> services.Outcome:
         return services.reports_take_down(

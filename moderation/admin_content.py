@@ -62,6 +62,16 @@ def remix_thumb(remix: Remix) -> str:
     return "—"
 
 
+def video_thumb(video: Video) -> str:
+    if video.thumbnail:
+        return format_html(
+            '<img src="{}" alt="Video {}" height="64" loading="lazy">',
+            video.thumbnail.url,
+            video.public_id,
+        )
+    return "—"
+
+
 def remix_admin_link(remix: Remix) -> str:
     url = reverse("admin:remixer_remix_change", args=[remix.pk])
     return format_html(

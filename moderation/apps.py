@@ -28,6 +28,7 @@ class ModerationConfig(AppConfig):
         )
         admin_extensions_register()
         self._register_remix_slots()
+        self._register_match_actions()
 
     @staticmethod
     def _register_remix_slots() -> None:
@@ -35,3 +36,15 @@ class ModerationConfig(AppConfig):
 
         remix_slot_register(ROW_ACTIONS, "moderation/_report_row_link.html")
         remix_slot_register(DETAIL_ACTIONS, "moderation/_report_link.html")
+
+    @staticmethod
+    def _register_match_actions() -> None:
+        from likeness.slots import match_action_register
+        from moderation.likeness_reports import likeness_reports_open
+
+        def reported(*, person, video_ids) -> dict:
+            return {
+                "likeness_reported": likeness_reports_open(reporter=person, video_ids=video_ids)
+            }
+
+        match_action_register("moderation/_likeness_report.html", context=reported)

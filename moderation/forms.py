@@ -6,8 +6,11 @@ from moderation.models import ModerationAction, Report
 
 
 class ReportForm(forms.Form):
+    # A likeness report is about a video, sent from "Where my face appears".
     reason = forms.ChoiceField(
-        choices=Report.Reason.choices, widget=forms.RadioSelect, label="What is wrong with it?"
+        choices=[c for c in Report.Reason.choices if c[0] != Report.Reason.LIKENESS],
+        widget=forms.RadioSelect,
+        label="What is wrong with it?",
     )
     details = forms.CharField(
         required=False,

@@ -8,7 +8,9 @@ from django.utils import timezone
 
 
 class Report(models.Model):
-    """Someone's report of a published remix. One unresolved report per person per remix."""
+    """Someone's report of a published remix, or (reason "likeness") of another creator's video
+    that shows their face, sent from "Where my face appears". Exactly one of remix and video.
+    One unresolved report per person per remix, and per person per video."""
 
     class Reason(models.TextChoices):
         DEEPFAKE = "deepfake", "Deepfake or impersonation"
@@ -16,6 +18,7 @@ class Report(models.Model):
         HARASSMENT = "harassment", "Harassment"
         SEXUAL = "sexual", "Sexual content"
         OTHER = "other", "Other"
+        LIKENESS = "likeness", "My face, without my consent"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -29,7 +32,16 @@ class Report(models.Model):
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="remix_reports"
     )
-    remix = models.ForeignKey("remixer.Remix", on_delete=models.CASCADE, related_name="reports")
+    remix = models.ForeignKey(
+        "remixer.Remix", on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    video = models.ForeignKey(
+        "videos.Video",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="likeness_reports",
+    )
     reason = models.CharField(max_length=12, choices=Reason.choices)
     details = models.CharField(max_length=DETAILS_MAX, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -50,15 +62,30 @@ class Report(models.Model):
                 condition=models.Q(status__in=["open", "escalated"]),
                 name="report_one_unresolved_per_reporter",
             ),
+            models.UniqueConstraint(
+                fields=["reporter", "video"],
+                condition=models.Q(status__in=["open", "escalated"], video__isnull=False),
+                name="report_one_unresolved_per_reporter_video",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(remix__isnull=True) ^ models.Q(video__isnull=True),
+                name="report_remix_or_video",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="report_status_created"),
             models.Index(fields=["reporter", "-created_at"], name="report_reporter_created"),
             models.Index(fields=["remix", "status"], name="report_remix_status"),
+            models.Index(fields=["video", "status"], name="report_video_status"),
         ]
 
     def __str__(self) -> str:
         return f"Report #{self.pk}: {self.get_reason_display()} ({self.get_status_display()})"
+
+    @property
+    def subject_video(self):
+        """The reported video, or the video the reported remix was made of."""
+        return self.remix.video if self.remix_id else self.video
 
     @property
     def is_unresolved(self) -> bool:

@@ -17,7 +17,7 @@ from remixer.models import Remix
 def reports_by_reporter(*, reporter: User) -> QuerySet[Report]:
     return (
         Report.objects.filter(reporter=reporter)
-        .select_related("remix__video__owner")
+        .select_related("remix__video__owner", "video__owner")
         .order_by("-created_at", "-id")
     )
 

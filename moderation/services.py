@@ -60,7 +60,7 @@ def _clean_note(note: str, *, limit: int = ModerationAction.NOTE_MAX) -> str:
 def report_create(*, reporter: User, remix: Remix, reason: str, details: str = "") -> Report:
     """Report a published remix. A second unresolved report by the same person is refused
     (and the database refuses it too, should two requests race)."""
-    if reason not in Report.Reason.values:
+    if reason not in Report.Reason.values or reason == Report.Reason.LIKENESS:
         raise ModerationError("Choose a reason.", code="invalid_reason")
     details = details.strip()
     if len(details) > Report.DETAILS_MAX:
@@ -159,19 +159,67 @@ def _remixes(ids: Iterable[int]) -> list[Remix]:
 
 @transaction.atomic(durable=True)
 def reports_take_down(*, moderator: User, reports: QuerySet[Report], note: str) -> Outcome:
-    """Uphold the reports: take their remixes down, resolve every open report on them."""
+    """Uphold the reports: take their remixes down, resolve every open report on them. A
+    likeness report (about a video) takes down every published remix of the video."""
     note = _clean_note(note)
+    outcome = Outcome()
+    about_videos = reports.filter(video__isnull=False)
+    if about_videos.exists():
+        outcome = likeness_reports_take_down(moderator=moderator, reports=about_videos, note=note)
     chosen = {}
-    for report_id, remix_id in reports.order_by("id").values_list("id", "remix_id"):
+    for report_id, remix_id in (
+        reports.filter(remix__isnull=False).order_by("id").values_list("id", "remix_id")
+    ):
         chosen.setdefault(remix_id, report_id)
+    if not chosen:
+        return outcome
     remixes = _remixes(chosen)
     by_report = {report.id: report for report in Report.objects.filter(id__in=chosen.values())}
-    return _take_down(
+    done = _take_down(
         moderator=moderator,
         remixes=remixes,
         note=note,
         reports={remix_id: by_report[report_id] for remix_id, report_id in chosen.items()},
     )
+    return Outcome(done=outcome.done + done.done, refused=outcome.refused + done.refused)
+
+
+def likeness_reports_take_down(*, moderator: User, reports: QuerySet[Report], note: str) -> Outcome:
+    """Uphold likeness reports (each about a video that shows the reporter's face): every
+    published remix of those videos is taken down and the reports resolved. Called inside
+    reports_take_down's transaction."""
+    chosen = _selected(reports.filter(video__isnull=False), Report.UNRESOLVED)
+    videos = {report.video_id for report in chosen}
+    remixes = _remixes(
+        Remix.objects.filter(video_id__in=videos, status=Remix.Status.PUBLISHED).values_list(
+            "id", flat=True
+        )
+    )
+    outcome = _take_down(moderator=moderator, remixes=remixes, note=note, reports={})
+    with_remixes = {remix.video_id for remix in remixes}
+    Report.objects.filter(id__in=[report.id for report in chosen]).update(
+        status=Report.Status.ACTIONED, resolved_at=timezone.now(), resolved_by=moderator
+    )
+    _report_actions(chosen, moderator=moderator, kind=ModerationAction.Kind.TAKEDOWN, note=note)
+    notify_each(
+        kind=Notification.Kind.MODERATION,
+        notes=[
+            (
+                report.reporter_id,
+                None,
+                f"Thank you: moderators took down the remixes of “{report.video.title}”, the "
+                "video you reported because it shows your face.",
+            )
+            for report in chosen
+        ],
+    )
+    outcome.refused += [
+        f"Report #{report.id} is resolved: “{report.video.title}” had no published remix."
+        for report in chosen
+        if report.video_id not in with_remixes
+    ]
+    outcome.refused += _skipped(reports, chosen)
+    return outcome
 
 
 @transaction.atomic(durable=True)
@@ -186,6 +234,14 @@ def remixes_take_down(*, moderator: User, remixes: QuerySet[Remix], note: str) -
     )
 
 
+def _describe_subject(report: Report) -> str:
+    if report.remix is not None:
+        return _describe(report.remix)
+    return (
+        f"video {report.video.public_id} “{report.video.title}” by @{report.video.owner.username}"
+    )
+
+
 def _report_actions(reports: list[Report], *, moderator: User, kind: str, note: str) -> None:
     ModerationAction.objects.bulk_create(
         [
@@ -194,10 +250,10 @@ def _report_actions(reports: list[Report], *, moderator: User, kind: str, note: 
                 action=kind,
                 note=note,
                 target=f"report #{report.id} ({report.get_reason_display()}) on "
-                f"{_describe(report.remix)}"[:300],
+                f"{_describe_subject(report)}"[:300],
                 remix=report.remix,
                 report=report,
-                creator=report.remix.video.owner,
+                creator=report.subject_video.owner,
             )
             for report in reports
         ]
@@ -207,7 +263,7 @@ def _report_actions(reports: list[Report], *, moderator: User, kind: str, note: 
 def _selected(reports: QuerySet[Report], statuses: Iterable[str]) -> list[Report]:
     return list(
         reports.filter(status__in=list(statuses))
-        .select_related("remix__video__owner", "remix__requester")
+        .select_related("remix__video__owner", "remix__requester", "video__owner")
         .order_by("id")
         .select_for_update(of=("self",))
     )
@@ -224,9 +280,7 @@ def reports_dismiss(*, moderator: User, reports: QuerySet[Report], note: str) ->
     _report_actions(chosen, moderator=moderator, kind=ModerationAction.Kind.DISMISS, note=note)
     _tell_about_reports(
         chosen,
-        to_reporter=lambda title: (
-            f"Moderators reviewed your report of the remix of “{title}” and left it up."
-        ),
+        to_reporter=lambda subject: f"Moderators reviewed your report of {subject} and left it up.",
         to_others="A report about a remix you are part of was reviewed: no action was needed.",
     )
     return Outcome(done=len(chosen), refused=_skipped(reports, chosen))
@@ -243,30 +297,35 @@ def reports_escalate(*, moderator: User, reports: QuerySet[Report], note: str) -
     _report_actions(chosen, moderator=moderator, kind=ModerationAction.Kind.ESCALATE, note=note)
     _tell_about_reports(
         chosen,
-        to_reporter=lambda title: (
-            f"Your report of the remix of “{title}” was passed on for a closer review."
-        ),
+        to_reporter=lambda subject: f"Your report of {subject} was passed on for a closer review.",
         to_others="A remix you are part of is being reviewed by moderators after a report.",
     )
     return Outcome(done=len(chosen), refused=_skipped(reports, chosen))
+
+
+def _reported(report: Report) -> str:
+    if report.remix is None:
+        return f"the video “{report.video.title}”"
+    return f"the remix of “{report.remix.video.title}”"
 
 
 def _tell_about_reports(
     chosen: list[Report], *, to_reporter: Callable[[str], str], to_others: str
 ) -> None:
     """Each reporter hears about their own report; the remix's requester and the source's
-    creator (when they are not the reporter) hear that it was looked at."""
+    creator (when they are not the reporter) hear that it was looked at. A likeness report
+    (about a video) is the reporter's private matter: only they hear of it."""
     notify_each(
         kind=Notification.Kind.MODERATION,
         notes=[
-            (report.reporter_id, report.remix, to_reporter(report.remix.video.title))
-            for report in chosen
+            (report.reporter_id, report.remix, to_reporter(_reported(report))) for report in chosen
         ],
     )
     notify(
         recipients={
             (user_id, report.remix)
             for report in chosen
+            if report.remix is not None
             for user_id in (report.remix.requester_id, report.remix.video.owner_id)
             if user_id != report.reporter_id
         },

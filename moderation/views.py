@@ -5,11 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from creatorhub.htmx import invalid_status
+from likeness.matches import match_get
 from moderation import selectors, services
 from moderation.forms import ReportForm
+from moderation.likeness_reports import likeness_report_create, likeness_reports_open
 from remixer.models import Remix
 from remixer.selectors import remix_get_visible
 
@@ -68,3 +70,30 @@ def mine(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     return render(request, "moderation/mine.html", {"page": page})
+
+
+@login_required
+@require_POST
+def likeness_report(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Report, from "Where my face appears", another creator's public video showing the
+    person's face (reason: likeness). Answers the button's region, or goes back to the page."""
+    match = match_get(person=request.user, public_id=public_id)  # 404 unless it is theirs
+    error, status = "", 200
+    try:
+        likeness_report_create(reporter=request.user, video=match.video)
+    except services.ModerationError as refusal:
+        error, status = str(refusal), 409 if refusal.code == "duplicate" else 400
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, "Thank you: your report was sent to moderators.")
+        return redirect("likeness:matches")
+    context = {
+        "match": match,
+        "report_error": error,
+        "likeness_reported": likeness_reports_open(
+            reporter=request.user, video_ids=[match.video_id]
+        ),
+    }
+    return render(request, "moderation/_likeness_report.html", context, status=status)

@@ -25,6 +25,10 @@ class RemixerConfig(AppConfig):
 
         likeness_changing.connect(on_likeness_changing, dispatch_uid="remixer.on_likeness_changing")
         match_found.connect(on_match_found_hold, dispatch_uid="remixer.likeness_match_hold")
+        from likeness.signals import match_found
+        from remixer.receivers import on_match_found
+
+        match_found.connect(on_match_found, dispatch_uid="remixer.on_match_found")
 
         from consent.signals_http import media_usage_register, page_usage_register
         from remixer.selectors import remix_media_usage, remix_page_usage

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -33,6 +34,27 @@ def notify_each(*, kind: str, notes: Iterable[tuple[int, Remix | None, str]]) ->
         enqueue_on_commit("remixer.tasks.email_notifications", [note.id for note in created])
 
 
+LIKENESS_NOTICE = "Your face may appear in a video. See where, and report it or allow remixes."
+LIKENESS_NOTICE_EVERY = dt.timedelta(hours=24)
+
+
+@transaction.atomic
+def likeness_notice_send(*, person_id: int) -> Notification | None:
+    """The likeness notice, unless the person had one in the last 24 hours. The person's row is
+    locked, so two scans finishing together send one."""
+    if not User.objects.select_for_update().filter(id=person_id).exists():
+        return None
+    recent = Notification.objects.filter(
+        recipient_id=person_id,
+        kind=Notification.Kind.LIKENESS,
+        created_at__gt=timezone.now() - LIKENESS_NOTICE_EVERY,
+    )
+    if recent.exists():
+        return None
+    notify_each(kind=Notification.Kind.LIKENESS, notes=[(person_id, None, LIKENESS_NOTICE)])
+    return Notification.objects.filter(recipient_id=person_id).latest("created_at", "id")
+
+
 def notifications_mark_read(*, user: User, notification_id: int | None = None) -> int:
     """Mark the user's unread notifications read (or just one of them); returns how many."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
@@ -57,7 +79,13 @@ def notifications_email(*, notification_ids: list[int]) -> int:
                 emailed_at=timezone.now()
             ):
                 continue
-            link = note.remix.get_absolute_url() if note.remix else reverse("remixer:inbox")
+            link = (
+                note.remix.get_absolute_url()
+                if note.remix
+                else reverse("likeness:matches")
+                if note.kind == Notification.Kind.LIKENESS
+                else reverse("remixer:inbox")
+            )
             inbox = f"{settings.SITE_URL}{reverse('remixer:inbox')}"
             send_mail(
                 subject=f"Creator Hub: {note.get_kind_display()}",

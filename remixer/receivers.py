@@ -8,6 +8,7 @@ from remixer.likeness_sync import (
     remixes_hold_video_likeness_refused,
     remixes_requeue_likeness_allowed,
 )
+from remixer.notifications import likeness_notice_send
 from remixer.sync import (
     remixes_hold_revoked,
     remixes_sync_with_consent,
@@ -53,3 +54,9 @@ def on_match_found_hold(sender, video_id: int, **kwargs) -> None:
     remixes of it already published or on their way stop being served if that person has not
     allowed them, as if they had withdrawn their consent."""
     remixes_hold_video_likeness_refused(video_id=video_id)
+
+
+def on_match_found(sender, person_id: int, video_id: int, **kwargs) -> None:
+    """A scan found the person in another creator's video (on commit): tell them, at most once
+    a day whatever the number of videos, pointing to "Where my face appears"."""
+    likeness_notice_send(person_id=person_id)

@@ -196,6 +196,7 @@ def test_the_matrix_covers_every_get_endpoint():
         "/api/v1/remixes/{public_id}/preview",
         "/api/v1/videos/{public_id}",
         "/api/v1/me/likeness",
+        "/api/v1/me/likeness/matches",  # likeness/tests/test_matches_api.py
     }
     assert gets == covered
 

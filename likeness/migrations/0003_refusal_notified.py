@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("likeness", "0001_initial"),
+        ("likeness", "0002_vector_hnsw_indexes"),
     ]
 
     operations = [

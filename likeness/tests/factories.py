@@ -13,7 +13,7 @@ from creatorhub.videos.media import encode_jpeg
 from creatorhub.videos.models import Video
 from creatorhub.videos.tests.factories import make_video
 from likeness import engine
-from likeness.models import FaceEmbedding, FrameScan, LikenessMatch
+from likeness.models import FaceEmbedding, FrameFace, FrameScan, LikenessMatch
 from likeness.tests import photos
 
 
@@ -45,3 +45,33 @@ def matched(person: User, video: Video, distance: float = 0.3) -> LikenessMatch:
         video=video, defaults={"poster": video.poster.name if video.poster else "", "faces": 1}
     )
     return LikenessMatch.objects.create(person=person, video=video, distance=distance)
+
+
+def unit_vectors(count: int, *, seed: int = 0) -> np.ndarray:
+    """Random vectors of length 1, far apart (two of them are ~1.4 apart), as faces are."""
+    vectors = np.random.default_rng(seed).normal(size=(count, engine.EMBEDDING_SIZE))
+    vectors = vectors.astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def at_distance(vector: np.ndarray, distance: float, *, seed: int = 1) -> np.ndarray:
+    """A vector exactly `distance` from `vector` (in a random direction)."""
+    step = np.random.default_rng(seed).normal(size=engine.EMBEDDING_SIZE)
+    step = step / np.linalg.norm(step) * distance
+    return (np.asarray(vector, dtype=np.float64) + step).astype(np.float32)
+
+
+def enrol_vector(person: User, vector: np.ndarray) -> FaceEmbedding:
+    return FaceEmbedding.objects.create(user=person, vector=vector)
+
+
+def frame_face(video: Video, vector: np.ndarray) -> FrameFace:
+    return FrameFace.objects.create(video=video, vector=vector, box=[10, 10, 110, 110])
+
+
+def match(person: User, video: Video, distance: float = 0.4, **fields) -> LikenessMatch:
+    found = LikenessMatch.objects.create(person=person, video=video, distance=distance)
+    if fields:  # found_at is auto_now_add: set it afterwards
+        LikenessMatch.objects.filter(id=found.id).update(**fields)
+        found.refresh_from_db()
+    return found
