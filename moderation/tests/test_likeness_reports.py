@@ -12,6 +12,7 @@ from creatorhub.accounts.models import User
 from creatorhub.accounts.tests.factories import make_user
 from creatorhub.videos.models import Video
 from creatorhub.videos.tests.factories import make_video
+from likeness.models import FrameScan, LikenessProfile
 from likeness.tests.factories import enrol_vector, match, unit_vectors
 from moderation.likeness_reports import likeness_report_create
 from moderation.models import ModerationAction, Report
@@ -153,6 +154,9 @@ def test_taking_down_a_likeness_report_takes_down_the_videos_remixes(
     shown,
     django_capture_on_commit_callbacks,
 ):
+    # Remixes made while the viewer allowed any creator's video (the guard refuses them now).
+    LikenessProfile.objects.update_or_create(user=viewer, defaults={"others_videos": "allow"})
+    FrameScan.objects.create(video=shown, poster=shown.poster.name, faces=1)  # no rescan
     remixes = [published_remix(creator, other_creator, video=shown) for _ in range(2)]
     untouched = published_remix(
         creator, other_creator, video=make_postered_video(creator, title="Other")
