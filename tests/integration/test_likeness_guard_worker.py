@@ -81,8 +81,11 @@ def test_a_face_in_someone_elses_video_is_guarded_end_to_end(celery_worker_proce
         assert "demo" not in refused.content.decode()
     assert not Remix.objects.filter(video=reupload).exists()
     assert RefusedAttempt.objects.get(person=demo, video=reupload).count == 2
-    [notice] = Notification.objects.filter(recipient=demo)
-    assert notice.kind == "likeness" and "viewer" not in notice.message
+    # Two notices: the scan found demo's face ("may appear"), then a request was refused.
+    notices = Notification.objects.filter(recipient=demo)
+    assert {notice.kind for notice in notices} == {"likeness"}
+    assert not any("viewer" in notice.message for notice in notices)
+    assert sum("may appear" not in notice.message for notice in notices) == 1
 
     # The video with no enrolled face is unaffected.
     other = request_remix(viewer_client, plain)
