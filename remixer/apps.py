@@ -19,15 +19,13 @@ class RemixerConfig(AppConfig):
 
         follow_ended.connect(on_follow_ended, dispatch_uid="remixer.on_follow_ended")
 
-        # The likeness guard: a person's likeness change, or their face newly found in a video.
+        # The likeness guard: a person's likeness change, or their face newly found in a video
+        # (what they refuse is held; they are told, at most once a day).
         from likeness.signals import likeness_changing, match_found
-        from remixer.receivers import on_likeness_changing, on_match_found_hold
+        from remixer.receivers import on_likeness_changing, on_match_found, on_match_found_hold
 
         likeness_changing.connect(on_likeness_changing, dispatch_uid="remixer.on_likeness_changing")
         match_found.connect(on_match_found_hold, dispatch_uid="remixer.likeness_match_hold")
-        from likeness.signals import match_found
-        from remixer.receivers import on_match_found
-
         match_found.connect(on_match_found, dispatch_uid="remixer.on_match_found")
 
         from consent.signals_http import media_usage_register, page_usage_register
