@@ -8,10 +8,7 @@ told, at most once a day per video, never who asked.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.db import transaction
-from django.db.models import Q
 
 from creatorhub.videos.models import Video
 from likeness.guard import (
@@ -24,7 +21,7 @@ from likeness.models import FaceEmbedding, LikenessMatch
 from likeness.scanning import scan_stale, video_scan
 from remixer.models import Notification, Remix
 from remixer.notifications import notify_each
-from remixer.sync import LIVE, _permitted, _regenerate, remixes_hold
+from remixer.sync import LIVE, remixes_hold, remixes_requeue_allowed
 
 LIKENESS_REFUSED = (
     "Someone whose face is in this video has not allowed AI remixes of it, so it cannot be remixed."
@@ -62,20 +59,11 @@ def remixes_hold_video_likeness_refused(*, video_id: int) -> int:
     )
 
 
-@transaction.atomic
 def remixes_requeue_likeness_allowed(*, person_id: int) -> int:
     """Held remixes of the videos the person's face is in that the video consent and every face
     in them allow now go back on the queue, as a regeneration of each video's creator."""
     matched = LikenessMatch.objects.filter(person_id=person_id).values("video_id")
-    returning: dict[int, list[int]] = defaultdict(list)
-    for remix_id, owner_id in (
-        _permitted(Remix.objects.filter(status=Remix.Status.HELD, video_id__in=matched))
-        .filter(consent_permitted=True)
-        .exclude(likeness_refused())
-        .values_list("id", "video__owner_id")
-    ):
-        returning[owner_id].append(remix_id)
-    return _regenerate(returning, {}, ledger_seq=None, resign_due=Q())
+    return remixes_requeue_allowed(Remix.objects.filter(video_id__in=matched))
 
 
 def likeness_refuses_render(*, video: Video) -> bool:

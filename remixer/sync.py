@@ -78,14 +78,7 @@ def remixes_sync_with_consent(
     unless their lease is older. Returns (held, requeued or marked for re-signing)."""
     with transaction.atomic():
         held = remixes_hold_revoked(creator_id=creator_id)
-        returning: dict[int, list[int]] = defaultdict(list)
-        for remix_id, owner_id in (
-            _permitted(_of_creator(creator_id).filter(status=Remix.Status.HELD))
-            .filter(consent_permitted=True)
-            .exclude(likeness_refused())  # a face in it still refuses: stays held
-            .values_list("id", "video__owner_id")
-        ):
-            returning[owner_id].append(remix_id)
+        returning = _allowed_again(_of_creator(creator_id))
         resign_due = _resign_due(resign_stale_before)
         resigning: dict[int, list[int]] = defaultdict(list)
         for remix_id, owner_id in _signals_outdated(creator_id=creator_id, due=resign_due):
@@ -103,6 +96,28 @@ def remixes_sync_with_consent(
                 defaults={"finished_at": timezone.now()},
             )
     return held, changed
+
+
+def _allowed_again(remixes: QuerySet[Remix]) -> dict[int, list[int]]:
+    """The held ones of `remixes` that every consent allows now (the video consent, and every
+    face in the video: likeness/guard.py), by their video's creator."""
+    returning: dict[int, list[int]] = defaultdict(list)
+    for remix_id, owner_id in (
+        _permitted(remixes.filter(status=Remix.Status.HELD))
+        .filter(consent_permitted=True)
+        .exclude(likeness_refused())
+        .values_list("id", "video__owner_id")
+    ):
+        returning[owner_id].append(remix_id)
+    return returning
+
+
+@transaction.atomic
+def remixes_requeue_allowed(remixes: QuerySet[Remix]) -> int:
+    """Queue again the held ones of `remixes` that every consent allows now, as one
+    Regeneration per creator: for a change that is no creator's consent change (a likeness
+    consent, which spans creators). Returns how many."""
+    return _regenerate(_allowed_again(remixes), {}, ledger_seq=None, resign_due=Q())
 
 
 def _resign_due(stale_before: dt.datetime | None) -> Q:
