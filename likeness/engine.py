@@ -121,16 +121,22 @@ def faces_find(image: Image.Image, *, upsample: int = 1, max_side: int = 1280) -
     enrolment, against 0.11–0.25 from the scaled copy; the same for larger faces).
     """
     full = np.asarray(image.convert("RGB"))
+    boxes = _boxes(full, upsample=upsample, max_side=max_side)
+    embeddings = _describe(full, [dlib.rectangle(*box) for box in boxes])
+    return [
+        Face(box=box, embedding=embedding) for box, embedding in zip(boxes, embeddings, strict=True)
+    ]
+
+
+def _boxes(full: np.ndarray, *, upsample: int, max_side: int) -> list[tuple[int, ...]]:
+    """The face boxes in an RGB array, detected on a copy no larger than ``max_side``."""
     scale = min(1.0, max_side / max(full.shape[:2]))
     small = full
     if scale < 1.0:
         size = (round(full.shape[1] * scale), round(full.shape[0] * scale))
         small = np.asarray(Image.fromarray(full).resize(size, Image.Resampling.BILINEAR))
-    boxes = [_box_back(rect, scale, image.size) for rect in _detect(small, upsample)]
-    embeddings = _describe(full, [dlib.rectangle(*box) for box in boxes])
-    return [
-        Face(box=box, embedding=embedding) for box, embedding in zip(boxes, embeddings, strict=True)
-    ]
+    size = (full.shape[1], full.shape[0])
+    return [_box_back(rect, scale, size) for rect in _detect(small, upsample)]
 
 
 def _detect(rgb: np.ndarray, upsample: int) -> list[dlib.rectangle]:
@@ -165,19 +171,32 @@ def _box_back(rect: dlib.rectangle, scale: float, size: tuple[int, int]) -> tupl
 # --- enrolment -------------------------------------------------------------------------------
 
 
+def enrolment_check(data: bytes) -> None:
+    """EnrolmentError unless the photo shows exactly one face large enough to describe: what
+    enrolment_embedding checks, without the network's description (about half its time), so
+    an upload can be refused while the person waits and described once, by the worker."""
+    _enrolment_box(np.asarray(_decode(data)))
+
+
 def enrolment_embedding(data: bytes) -> np.ndarray:
-    """The (128,) float32 vector of the one face in an uploaded photo, or EnrolmentError.
+    """The (128,) float32 vector of the one face in an uploaded photo, or EnrolmentError."""
+    full = np.asarray(_decode(data))
+    return _describe(full, [dlib.rectangle(*_enrolment_box(full))])[0]
+
+
+def _enrolment_box(full: np.ndarray) -> tuple[int, ...]:
+    """The box of the one face an enrolment photo must show, or EnrolmentError.
 
     Faces smaller than MIN_FACE_PX are ignored when a larger one is there (people in the
     background), so only a photo with two or more large faces is ambiguous.
     """
-    faces = faces_find(_decode(data))
+    faces = _boxes(full, upsample=1, max_side=1280)
     if not faces:
         raise EnrolmentError(
             "no_face",
             "No face was found in this photo. Use a clear photo of your face, facing the camera.",
         )
-    large = [face for face in faces if _side(face.box) >= MIN_FACE_PX]
+    large = [box for box in faces if _side(box) >= MIN_FACE_PX]
     if not large:
         raise EnrolmentError(
             "face_too_small",
@@ -189,7 +208,7 @@ def enrolment_embedding(data: bytes) -> np.ndarray:
             "several_faces",
             f"This photo shows {len(large)} faces. Use a photo with only your own face in it.",
         )
-    return large[0].embedding
+    return large[0]
 
 
 def _decode(data: bytes) -> Image.Image:

@@ -126,8 +126,8 @@ def biometric_consent_give(*, person: User, actor: User) -> LedgerEntry | None:
 def photo_add(*, person: User, file: UploadedFile) -> EnrolmentPhoto:
     """Check one uploaded photo and stage it for the worker; EnrolmentRefused (nothing stored)
     without biometric consent, past MAX_PHOTOS, over the size limit or when the engine cannot
-    enrol it. The engine runs before any lock is taken (bench/enrolment.py: 0.25 s for a
-    512 px photo, 1.2 s for 9 megapixels)."""
+    enrol it. The engine's check (faces found, not yet described: the worker does that) runs
+    before any lock is taken."""
     if profile_of(person).biometric_consent_at is None:
         raise _no_consent()
     limit = settings.LIKENESS_MAX_PHOTO_BYTES
@@ -137,7 +137,7 @@ def photo_add(*, person: User, file: UploadedFile) -> EnrolmentPhoto:
         )
     data = file.read()
     try:
-        engine.enrolment_embedding(data)
+        engine.enrolment_check(data)
     except engine.EnrolmentError as error:
         raise EnrolmentRefused(400, error.code, str(error)) from None
     except _UNREADABLE:

@@ -26,10 +26,15 @@ def nearest(image: Image.Image, enrolled: np.ndarray) -> float:
 
 
 def enrolment_code(image: Image.Image) -> str:
-    with pytest.raises(engine.EnrolmentError) as caught:
-        engine.enrolment_embedding(photos.png_bytes(image))
-    assert str(caught.value)
-    return caught.value.code
+    """The refusal's code, the same from the upload's check and from the worker's embedding."""
+    codes = set()
+    for step in (engine.enrolment_check, engine.enrolment_embedding):
+        with pytest.raises(engine.EnrolmentError) as caught:
+            step(photos.png_bytes(image))
+        assert str(caught.value)
+        codes.add(caught.value.code)
+    [code] = codes
+    return code
 
 
 def test_astronaut_has_one_face_where_her_head_is():
@@ -44,6 +49,10 @@ def test_boxes_are_mapped_back_from_the_scaled_copy():
     big = photos.scaled(photos.astronaut(), 2)
     [face] = engine.faces_find(big, max_side=512)
     assert 300 < face.box[0] < face.box[2] < 580
+
+
+def test_the_upload_check_passes_a_photo_the_worker_can_describe():
+    assert engine.enrolment_check(photos.png_bytes(photos.astronaut())) is None
 
 
 def test_enrolment_is_the_astronauts_face():
@@ -81,9 +90,10 @@ def test_tiny_face():
 @pytest.mark.parametrize(
     "data", [b"", b"not a picture at all", photos.png_bytes(photos.astronaut())[:5000]]
 )
-def test_garbage_is_not_an_image(data):
+@pytest.mark.parametrize("step", [engine.enrolment_check, engine.enrolment_embedding])
+def test_garbage_is_not_an_image(data, step):
     with pytest.raises(engine.EnrolmentError) as caught:
-        engine.enrolment_embedding(data)
+        step(data)
     assert caught.value.code == "not_an_image"
 
 
