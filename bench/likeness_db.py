@@ -20,6 +20,7 @@ import numpy as np
 
 from bench.harness import analyze, median_ms
 from likeness import engine, search
+from likeness.fields import vector_literal
 
 SIZES = (1_000, 100_000)
 QUERIES = 500
@@ -137,7 +138,7 @@ def _measure(rng, owners: np.ndarray, vectors: np.ndarray, *, index_build_s: flo
 def _uses_index(vector: np.ndarray) -> bool:
     from django.db import connection
 
-    literal = search._literal(vector)
+    literal = vector_literal(vector)
     with connection.cursor() as cursor:
         cursor.execute(
             f"EXPLAIN SELECT user_id FROM {TABLE} ORDER BY vector <-> %s::vector LIMIT %s",
@@ -188,14 +189,14 @@ def _knn_recall(rng, owners: np.ndarray, vectors: np.ndarray) -> dict:
             for row, vector in enumerate(query):
                 cursor.execute(
                     f"SELECT user_id FROM {TABLE} ORDER BY vector <-> %s::vector LIMIT 10",
-                    [search._literal(vector)],
+                    [vector_literal(vector)],
                 )
                 got = {owner for (owner,) in cursor.fetchall()}
                 hits += len(got & {int(owners[i]) for i in truth[row]})
             ms = median_ms(
                 lambda c=cursor, v=query[0]: c.execute(
                     f"SELECT user_id FROM {TABLE} ORDER BY vector <-> %s::vector LIMIT 10",
-                    [search._literal(v)],
+                    [vector_literal(v)],
                 ),
                 repeat=20,
             )

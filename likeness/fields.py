@@ -31,5 +31,10 @@ class EmbeddingField(models.Field):
             return None
         vector = np.asarray(value, dtype=np.float32).reshape(EMBEDDING_SIZE)
         if connection.vendor == "postgresql":
-            return "[" + ",".join(format(float(x), ".9g") for x in vector) + "]"
+            return vector_literal(vector)
         return vector_to_bytes(vector)
+
+
+def vector_literal(vector: np.ndarray) -> str:
+    """pgvector's text form of a vector, "[0.1,-0.2,...]", exact for float32."""
+    return "[" + ",".join(format(float(x), ".9g") for x in vector) + "]"

@@ -27,6 +27,7 @@ import numpy as np
 from django.db import connection, transaction
 
 from likeness.engine import EMBEDDING_SIZE, MATCH_THRESHOLD, best_matches
+from likeness.fields import vector_literal
 from likeness.models import FaceEmbedding, FrameFace
 
 # Below this many rows an exact scan is fast (bench: 1,000 rows 0.4 ms, 100,000 rows 60 ms).
@@ -71,11 +72,6 @@ def _nearest(stored, query: np.ndarray, threshold: float) -> dict[int, float]:
     return best_matches(query, enrolled, owners, threshold)
 
 
-def _literal(vector: np.ndarray) -> str:
-    """pgvector's text form, as likeness.fields.EmbeddingField writes it."""
-    return "[" + ",".join(format(float(x), ".9g") for x in vector) + "]"
-
-
 def _estimated_rows(table: str) -> float:
     """The planner's row count (no scan); -1 before the table was ever analysed: small."""
     with connection.cursor() as cursor:
@@ -91,7 +87,7 @@ def exact_sql(table: str, owner: str, query: np.ndarray, threshold: float) -> di
             f"SELECT t.{owner}, MIN(t.vector <-> q.v) "
             f"FROM {table} t, unnest(%s::vector[]) AS q(v) "
             f"WHERE t.vector <-> q.v < %s GROUP BY t.{owner}",
-            [[_literal(vector) for vector in query], threshold],
+            [[vector_literal(vector) for vector in query], threshold],
         )
         return {owner_id: float(distance) for owner_id, distance in cursor.fetchall()}
 
@@ -115,7 +111,7 @@ def hnsw_sql(
                 f"vector <-> %s::vector AS distance FROM {table} "
                 "ORDER BY vector <-> %s::vector LIMIT %s) "
                 "SELECT owner, distance FROM nearest",
-                [_literal(vector), _literal(vector), HNSW_CANDIDATES],
+                [vector_literal(vector), vector_literal(vector), HNSW_CANDIDATES],
             )
             rows = cursor.fetchall()
             inside = [(owner_id, distance) for owner_id, distance in rows if distance < threshold]
