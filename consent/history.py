@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from consent.idsets import INHERIT, VideoState, ranges_contain
@@ -120,39 +120,13 @@ def _describe_override(state: VideoState) -> str:
     return f"{mode} ({kinds}; {state.audience or 'account audience'})"
 
 
-# A person's likeness consent (likeness/preferences.py) in the words of the "My likeness" page.
-_LIKENESS_CHOICES = {
-    ("never", True): "only in my own videos",
-    ("ask", True): "also in others' videos when I allow it",
-    ("allow", True): "also in any video whose creator allows it",
-    ("never", False): "never, not even in my own videos",
-    ("ask", False): "in others' videos when I allow it, not in my own",
-    ("allow", False): "in others' videos whose creator allows it, not in my own",
-}
+# Ledger payload keys that apps above consent write (likeness: "likeness"), each described in
+# words by the app that writes it; registered from its AppConfig.ready().
+_PAYLOAD_DESCRIBERS: dict[str, Callable[[dict], str]] = {}
 
 
-def _describe_likeness_consent(consent: dict) -> str:
-    key = (consent.get("others_videos"), consent.get("own_videos"))
-    return _LIKENESS_CHOICES.get(key, f"{key[0]}, own videos {key[1]}")
-
-
-def describe_likeness(change: dict) -> str:
-    """A likeness entry's change (consent, a video allowed, biometric consent, enrolment)."""
-    if consent := change.get("consent"):
-        before = _describe_likeness_consent(consent["before"])
-        after = _describe_likeness_consent(consent["after"])
-        return f"Remixes showing my face: {before} → {after}"
-    if allowance := change.get("allowance"):
-        done = "allowed" if allowance.get("allowed") else "no longer allowed"
-        return f"Remixes showing my face {done} in one video of someone else"
-    if change.get("biometric", {}).get("given"):
-        return "Consent to biometric processing of my face given"
-    if change.get("enrolment") == "deleted":
-        return (
-            "Face enrolment deleted: embeddings, photos and matches removed, consent to "
-            "biometric processing withdrawn"
-        )
-    return "Likeness consent changed"
+def payload_describer_register(key: str, describe: Callable[[dict], str]) -> None:
+    _PAYLOAD_DESCRIBERS[key] = describe
 
 
 def describe_entry(entry: LedgerEntry) -> str:
@@ -184,8 +158,9 @@ def describe_entry(entry: LedgerEntry) -> str:
         added, removed = len(people.get("added", [])), len(people.get("removed", []))
         withdrawn = ", their remixes withdrawn" if people.get("withdraw") else ""
         parts.append(f"People I approve: {added} added, {removed} removed{withdrawn}")
-    if likeness := entry.payload.get("likeness"):
-        parts.append(describe_likeness(likeness))
+    for key, describe in _PAYLOAD_DESCRIBERS.items():
+        if change := entry.payload.get(key):
+            parts.append(describe(change))
     text = "; ".join(parts) or "No change"
     if entry.action == LedgerEntry.Action.UNDO:
         return f"Undo of #{entry.payload['undoes']}: {text}"

@@ -17,3 +17,8 @@ class LikenessConfig(AppConfig):
         poster_stored.connect(on_poster_stored, dispatch_uid="likeness.scan_poster")
         person_enrolled.connect(on_person_enrolled, dispatch_uid="likeness.rematch_person")
         demo_seeded.connect(on_demo_seeded, dispatch_uid="likeness.scan_demo")
+
+        from consent.history import payload_describer_register
+        from likeness.history import describe_likeness
+
+        payload_describer_register("likeness", describe_likeness)
