@@ -40,13 +40,15 @@ LIKENESS_NOTICE_EVERY = dt.timedelta(hours=24)
 
 @transaction.atomic
 def likeness_notice_send(*, person_id: int) -> Notification | None:
-    """The likeness notice, unless the person had one in the last 24 hours. The person's row is
-    locked, so two scans finishing together send one."""
+    """The likeness notice, unless the person had one in the last 24 hours (a notice of a
+    refused request, the same kind, does not count). The person's row is locked, so two scans
+    finishing together send one."""
     if not User.objects.select_for_update().filter(id=person_id).exists():
         return None
     recent = Notification.objects.filter(
         recipient_id=person_id,
         kind=Notification.Kind.LIKENESS,
+        message=LIKENESS_NOTICE,
         created_at__gt=timezone.now() - LIKENESS_NOTICE_EVERY,
     )
     if recent.exists():

@@ -12,7 +12,7 @@ from django.utils import timezone
 from creatorhub.accounts.models import User
 from likeness.signals import match_found
 from remixer.models import Notification
-from remixer.notifications import LIKENESS_NOTICE, notifications_email
+from remixer.notifications import LIKENESS_NOTICE, notifications_email, notify_each
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +56,16 @@ def test_at_most_one_notice_a_day(viewer, clock, django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=False):
         found(viewer, 4)
     assert notices(viewer).count() == 2
+
+
+def test_a_refused_request_notice_does_not_silence_a_new_match(
+    viewer, django_capture_on_commit_callbacks
+):
+    refused = "Someone asked to remix a video which shows your face. It was refused."
+    notify_each(kind=Notification.Kind.LIKENESS, notes=[(viewer.id, None, refused)])
+    with django_capture_on_commit_callbacks(execute=False):
+        found(viewer)
+    assert sorted(notices(viewer).values_list("message", flat=True)) == [refused, LIKENESS_NOTICE]
 
 
 def test_each_person_has_their_own_day(viewer, creator, django_capture_on_commit_callbacks):
