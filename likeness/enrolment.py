@@ -88,8 +88,12 @@ def _counts(photo: EnrolmentPhoto) -> bool:
 def enrolment_of(*, person: User) -> Enrolment:
     """The person's profile, photos (oldest first) and whether any face is enrolled."""
     photos = list(EnrolmentPhoto.objects.filter(user=person))
-    enrolled = FaceEmbedding.objects.filter(user=person).exists()
-    return Enrolment(profile=profile_of(person), photos=photos, enrolled=enrolled)
+    return Enrolment(profile=profile_of(person), photos=photos, enrolled=is_enrolled(person=person))
+
+
+def is_enrolled(*, person: User) -> bool:
+    """Has the person a face enrolled (an embedding the scans can look for)?"""
+    return FaceEmbedding.objects.filter(user=person).exists()
 
 
 def _staged(relative: str) -> Path:

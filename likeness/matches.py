@@ -12,7 +12,7 @@ from django.http import Http404
 from creatorhub.accounts.models import User
 from creatorhub.videos.models import Video
 from likeness.engine import MATCH_THRESHOLD
-from likeness.models import FaceEmbedding, LikenessMatch, RefusedAttempt, VideoAllowance
+from likeness.models import LikenessMatch, RefusedAttempt, VideoAllowance
 
 # Same-person distances measured on the bench's photos reach 0.20 and different people start at
 # 0.655 (likeness/engine.py): under 0.5 the face is very likely the person's; from 0.5 to the
@@ -37,10 +37,6 @@ POSSIBLE = Confidence(
 
 def match_confidence(distance: float) -> Confidence:
     return STRONG if distance < STRONG_BELOW else POSSIBLE
-
-
-def person_enrolled(*, person: User) -> bool:
-    return FaceEmbedding.objects.filter(user=person).exists()
 
 
 def matches_for(*, person: User) -> QuerySet[LikenessMatch]:

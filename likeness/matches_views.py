@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from consent.errors import ConsentError
-from likeness import matches, preferences
+from likeness import enrolment, matches, preferences
 from likeness.models import LikenessMatch, LikenessProfile
 from likeness.slots import match_actions_context
 
@@ -38,7 +38,7 @@ def matches_page(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "rows": rows,
-        "enrolled": bool(rows) or matches.person_enrolled(person=request.user),
+        "enrolled": bool(rows) or enrolment.is_enrolled(person=request.user),
         **_context(request, rows),
     }
     return render(request, "likeness/matches.html", context)
