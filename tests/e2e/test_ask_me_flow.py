@@ -19,9 +19,7 @@ WORKER = 60_000
 
 
 @pytest.fixture
-def video(creator, settings, media_dir):
-    # The worker keeps previews here; the live server must read them from the same place.
-    settings.PRIVATE_ROOT = media_dir.with_name(f"{media_dir.name}-private")
+def video(creator):
     return make_video_with_poster(creator, face_poster(), title="Dance clip")
 
 

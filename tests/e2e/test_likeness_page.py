@@ -20,9 +20,7 @@ WORKER = 60_000
 
 
 @pytest.fixture
-def photo_files(tmp_path, settings, media_dir) -> list[Path]:
-    # The worker reads staged photos here; the live server must stage them in the same place.
-    settings.PRIVATE_ROOT = media_dir.with_name(f"{media_dir.name}-private")
+def photo_files(tmp_path) -> list[Path]:
     astronaut = photos.astronaut()
     files = [tmp_path / "me.png", tmp_path / "me-again.jpg", tmp_path / "us.png"]
     astronaut.save(files[0])

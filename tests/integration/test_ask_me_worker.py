@@ -19,9 +19,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def asking(creator, settings, media_dir):
-    # The worker keeps previews here; this process must read them from the same place.
-    settings.PRIVATE_ROOT = media_dir.with_name(f"{media_dir.name}-private")
+def asking(creator):
     consent_services.consent_set_policy(
         creator=creator,
         actor=creator,

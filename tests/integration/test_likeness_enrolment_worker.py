@@ -20,9 +20,7 @@ URL = "/api/v1/me/likeness"
 
 
 @pytest.fixture
-def client(creator, settings, media_dir) -> Client:
-    # The worker stages and reads enrolment photos here; the web side must write them there.
-    settings.PRIVATE_ROOT = media_dir.with_name(f"{media_dir.name}-private")
+def client(creator) -> Client:
     client = Client()
     client.force_login(creator)
     body = {"consent": {"others_videos": "never"}, "own_videos": True, "biometric_consent": True}
