@@ -55,6 +55,14 @@ def scanned(video: Video) -> bool:
     return FrameScan.objects.filter(video=video, poster=video.poster.name).exists()
 
 
+def likeness(client: Client, others_videos: str, **extra):
+    """PUT the caller's likeness consent (their own videos always allowed here)."""
+    body = {"consent": {"others_videos": others_videos}, "own_videos": True, **extra}
+    return client.put(
+        "/api/v1/me/likeness/consent", data=json.dumps(body), content_type="application/json"
+    )
+
+
 def status_of(public_id: str) -> str:
     return Remix.objects.get(public_id=public_id).status
 
@@ -62,13 +70,23 @@ def status_of(public_id: str) -> str:
 def test_a_face_in_someone_elses_video_is_guarded_end_to_end(celery_worker_process):
     worker = celery_worker_process
     demo, copycat, viewer = make_user("demo"), make_user("copycat"), make_user("viewer")
-    enrol(demo)
     allow(copycat, scopes=ALL_SCOPES)
-    copycat_client, viewer_client = client_of(copycat), client_of(viewer)
+    demo_client, copycat_client, viewer_client = map(client_of, (demo, copycat, viewer))
 
     reupload = upload(copycat_client, photos.jpeg(photos.astronaut(), 70), "Totally my clip")
     plain = upload(copycat_client, photos.grace_hopper(), "Someone not enrolled")
     worker.wait_until(lambda: scanned(reupload) and scanned(plain))
+    assert not LikenessMatch.objects.exists()  # nobody is enrolled yet
+
+    # Demo enrols through the API, as a person would; the worker finds them in the re-upload.
+    assert likeness(demo_client, "never", biometric_consent=True).status_code == 200
+    photo = demo_client.post(
+        "/api/v1/me/likeness/photos",
+        {"photo": SimpleUploadedFile("me.png", photos.png_bytes(photos.astronaut()))},
+    )
+    assert photo.status_code == 202, photo.content
+    worker.wait_until(lambda: LikenessMatch.objects.exists())
+    assert demo_client.get("/api/v1/me/likeness").json()["enrolled"] is True
     assert list(LikenessMatch.objects.values_list("person_id", "video_id")) == [
         (demo.id, reupload.id)
     ]
@@ -93,9 +111,10 @@ def test_a_face_in_someone_elses_video_is_guarded_end_to_end(celery_worker_proce
     worker.wait_until(lambda: status_of(other.json()["id"]) == "published")
 
     # Demo allows remixes of this video ("ask", then a per-video allowance): it works.
-    preferences.likeness_consent_set(person=demo, actor=demo, others_videos="ask", own_videos=True)
+    assert likeness(demo_client, "ask").status_code == 200
     assert request_remix(viewer_client, reupload).status_code == 403
-    preferences.allowance_set(person=demo, actor=demo, video=reupload, allowed=True)
+    allowance = f"/api/v1/me/likeness/allowances/{reupload.public_id}"
+    assert demo_client.post(allowance).json()["allowed"] is True
     accepted = request_remix(viewer_client, reupload)
     assert accepted.status_code == 201, accepted.content
     remix_id = accepted.json()["id"]
@@ -104,16 +123,14 @@ def test_a_face_in_someone_elses_video_is_guarded_end_to_end(celery_worker_proce
     assert default_storage.exists(published.output.name)
 
     # Demo withdraws: the published remix is withdrawn at once (held, its file gone).
-    preferences.allowance_set(person=demo, actor=demo, video=reupload, allowed=False)
+    assert demo_client.delete(allowance).json()["allowed"] is False
     held = Remix.objects.get(public_id=remix_id)
     assert held.status == "held" and held.output == ""
     worker.wait_until(lambda: not default_storage.exists(published.output.name))
     assert status_of(other.json()["id"]) == "published"
 
     # Allowed again: it comes back through the worker.
-    preferences.likeness_consent_set(
-        person=demo, actor=demo, others_videos="allow", own_videos=True
-    )
+    assert likeness(demo_client, "allow").status_code == 200
     worker.wait_until(lambda: status_of(remix_id) == "published")
 
 
