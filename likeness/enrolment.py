@@ -293,18 +293,19 @@ def enrolment_delete(*, person: User, actor: User) -> LedgerEntry | None:
     # Waits for a worker finishing one of these photos, so its embedding is deleted too.
     photos: QuerySet[EnrolmentPhoto] = EnrolmentPhoto.objects.filter(user=person)
     staged = list(photos.select_for_update().values_list("staged_path", flat=True))
-    deleted = sum(
-        queryset.delete()[0]
-        for queryset in (
-            FaceEmbedding.objects.filter(user=person),
-            photos,
-            LikenessMatch.objects.filter(person=person),
-            RefusedAttempt.objects.filter(person=person),
-        )
+    rows = (
+        FaceEmbedding.objects.filter(user=person),
+        photos,
+        LikenessMatch.objects.filter(person=person),
+        RefusedAttempt.objects.filter(person=person),
     )
-    if not deleted and profile.biometric_consent_at is None:
+    if profile.biometric_consent_at is None and not any(found.exists() for found in rows):
         return None
+    # Announced before the rows go: the remixer reads which videos showed the person.
+    entry = likeness_record(policy=policy, actor=actor, change={"enrolment": "deleted"})
+    for found in rows:
+        found.delete()
     profile.biometric_consent_at = None
     profile.save(update_fields=["biometric_consent_at", "updated_at"])
     transaction.on_commit(lambda: [_unlink(relative) for relative in staged])
-    return likeness_record(policy=policy, actor=actor, change={"enrolment": "deleted"})
+    return entry

@@ -59,11 +59,17 @@ def remixes_hold_video_likeness_refused(*, video_id: int) -> int:
     )
 
 
-def remixes_requeue_likeness_allowed(*, person_id: int) -> int:
-    """Held remixes of the videos the person's face is in that the video consent and every face
-    in them allow now go back on the queue, as a regeneration of each video's creator."""
-    matched = LikenessMatch.objects.filter(person_id=person_id).values("video_id")
-    return remixes_requeue_allowed(Remix.objects.filter(video_id__in=matched))
+def videos_showing(*, person_id: int) -> list[int]:
+    return list(
+        LikenessMatch.objects.filter(person_id=person_id).values_list("video_id", flat=True)
+    )
+
+
+def remixes_requeue_likeness_allowed(*, video_ids: list[int]) -> int:
+    """Held remixes of these videos (those showing a person whose likeness consent changed) that
+    the video consent and every face in them allow now go back on the queue, as a regeneration
+    of each video's creator."""
+    return remixes_requeue_allowed(Remix.objects.filter(video_id__in=video_ids))
 
 
 def likeness_refuses_render(*, video: Video) -> bool:

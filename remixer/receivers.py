@@ -7,6 +7,7 @@ from remixer.likeness_sync import (
     remixes_hold_likeness_refused,
     remixes_hold_video_likeness_refused,
     remixes_requeue_likeness_allowed,
+    videos_showing,
 )
 from remixer.notifications import likeness_notice_send
 from remixer.sync import (
@@ -46,7 +47,9 @@ def on_likeness_changing(sender, person_id: int, **kwargs) -> None:
     show the person) stop being served at once; on commit, held remixes of those videos that
     the video consent and every face in them allow go back on the queue."""
     remixes_hold_likeness_refused(person_id=person_id)
-    transaction.on_commit(lambda: remixes_requeue_likeness_allowed(person_id=person_id))
+    # Read now: a deleted enrolment takes the person's matches with it before the commit.
+    videos = videos_showing(person_id=person_id)
+    transaction.on_commit(lambda: remixes_requeue_likeness_allowed(video_ids=videos))
 
 
 def on_match_found_hold(sender, video_id: int, **kwargs) -> None:

@@ -14,6 +14,7 @@ from consent.scopes import ALL_SCOPES
 from creatorhub.accounts.tests.factories import make_user
 from creatorhub.videos.media import encode_jpeg
 from likeness import preferences
+from likeness.enrolment import enrolment_delete
 from likeness.models import FrameScan, LikenessMatch, RefusedAttempt
 from likeness.scanning import video_scan
 from likeness.tests import photos
@@ -205,10 +206,27 @@ def test_allowing_again_requeues_what_every_consent_allows(creator, viewer, pers
     consent(second, "never")
     consent(person, "allow")
     # Still refused by the second face: stays held.
-    assert remixes_requeue_likeness_allowed(person_id=person.id) == 0
+    assert remixes_requeue_likeness_allowed(video_ids=[video.id]) == 0
     assert status_of(remix) == "held"
     consent(second, "allow")
-    assert remixes_requeue_likeness_allowed(person_id=second.id) == 1
+    assert remixes_requeue_likeness_allowed(video_ids=[video.id]) == 1
+    assert status_of(remix) == "queued"
+    assert pipeline.remix_render(remix_id=remix.id) == "published"
+
+
+def test_deleting_an_enrolment_requeues_what_only_that_face_refused(
+    creator, viewer, person, video, django_capture_on_commit_callbacks
+):
+    matched(person, video)
+    consent(person, "allow")
+    remix = published(viewer, video)
+    consent(person, "never")
+    assert status_of(remix) == "held"
+    with django_capture_on_commit_callbacks() as callbacks:
+        enrolment_delete(person=person, actor=person)
+    assert not LikenessMatch.objects.filter(person=person).exists()
+    for callback in callbacks:  # as the commit would (what they enqueue is not sent)
+        callback()
     assert status_of(remix) == "queued"
     assert pipeline.remix_render(remix_id=remix.id) == "published"
 
@@ -226,7 +244,7 @@ def test_the_video_consent_reconciler_leaves_likeness_held_remixes_held(
     sync.remixes_sync_with_consent(creator_id=creator.id)
     assert status_of(remix) == "held"
     consent(person, "allow")
-    assert remixes_requeue_likeness_allowed(person_id=person.id) == 1
+    assert remixes_requeue_likeness_allowed(video_ids=[video.id]) == 1
     assert status_of(remix) == "queued"
 
 
